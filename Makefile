@@ -1,0 +1,73 @@
+# The course's entry points. On a fresh Debian machine with Python 3.11:
+#   make start   install everything, build the site, serve it and open JupyterLab on the course
+#   make test    install everything the tests need and run every test
+# Other targets: make book (build the site), make bench (benchmarks), make clean.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Debian's Python: every user of the machine may run it (a hub's learners too).
+PYTHON ?= /usr/bin/python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMPS := .make
+SITE_PORT ?= 8080
+LAB_PORT ?= 8888
+
+# Debian packages: to create the environment, and (in addition) to run the tests.
+APT_START := python3-venv python3-dev nodejs:node npm:npm git:git
+APT_TEST := $(APT_START)
+
+BOOK_SOURCES := $(shell find book modules exercises/source templates -type f -not -path '*/__pycache__/*' 2>/dev/null) _config.yml
+
+.PHONY: help start test book bench clean install install-test
+
+help:
+	@echo "make start   build the course site, serve it on 127.0.0.1:$(SITE_PORT) and open JupyterLab on 127.0.0.1:$(LAB_PORT)"
+	@echo "make test    run every test of the project"
+	@echo "make book    build the course site into _build/html"
+	@echo "make bench   run the benchmarks and print their tables"
+	@echo "make clean   remove the built site and generated files (keeps the virtual environment)"
+
+$(STAMPS)/apt-start:
+	@bash .ci/apt-install $(APT_START)
+	@mkdir -p $(STAMPS) && touch $@
+
+$(STAMPS)/apt-test: $(STAMPS)/apt-start
+	@bash .ci/apt-install $(APT_TEST)
+	@touch $@
+
+# The virtual environment, with the exact versions of requirements.lock.
+$(STAMPS)/venv: pyproject.toml requirements.lock $(STAMPS)/apt-start
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e ".[dev]"
+	@bash .ci/jupyterlab-settings $(VENV)
+	@touch $@
+
+# The npm packages whose browser files the site serves itself (package-lock.json pins them).
+$(STAMPS)/npm: package.json package-lock.json $(STAMPS)/apt-start
+	npm ci --no-audit --no-fund --loglevel=error
+	@mkdir -p $(STAMPS) && touch $@
+
+install: $(STAMPS)/venv $(STAMPS)/npm
+
+install-test: install $(STAMPS)/apt-test
+
+$(STAMPS)/book: $(STAMPS)/venv $(STAMPS)/npm $(BOOK_SOURCES) book/_toc.yml
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter-book build . --toc book/_toc.yml -W -n --keep-going
+	@touch $@
+
+book: $(STAMPS)/book
+
+start: install book
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python scripts/start_course.py --site-port $(SITE_PORT) --lab-port $(LAB_PORT)
+
+test: install-test
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest tests
+
+bench: install
+	@for bench in bench/bench_*.py; do PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python "$$bench" || exit 1; done
+
+clean:
+	rm -rf _build _vendor $(STAMPS)/book

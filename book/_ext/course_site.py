@@ -1,0 +1,261 @@
+"""Sphinx extension of the course site.
+
+What it adds to Jupyter Book, and why:
+
+* **A closed-network site.** The browser files that Jupyter Book would load from public CDNs
+  (require.js, the ipywidgets embed manager, MathJax) are copied from the npm packages in
+  ``node_modules/`` into ``_vendor/`` and served by the site itself (see ``_config.yml``).
+* **A link bar on every lesson**: "Launch on JupyterHub" (an nbgitpuller link to the same lesson
+  on the institution's hub), "Download the notebook", and the lesson's exercise.
+* **Exercise pages** offer the learner's version of the nbgrader assignment, generated at build
+  time from ``exercises/source/<assignment>/`` by ``nbgrader generate_assignment``, so the site
+  never contains a solution or a hidden test.
+
+The hub address and the course repository are set once, in ``_config.yml``
+(``course_hub_url``, ``course_repository_url``, ``course_repository_branch``).
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from urllib.parse import urlencode
+
+from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+#: Files copied from node_modules into _vendor/: (package path, destination inside _vendor/).
+VENDORED = [
+    ("requirejs/require.js", "widgets/require.js"),
+    ("@jupyter-widgets/html-manager/dist/embed-amd.js", "widgets/embed-amd.js"),
+    ("@jupyter-widgets/html-manager/dist/embed.js.LICENSE.txt", "widgets/LICENSE.txt"),
+    ("mathjax/es5/tex-mml-chtml.js", "mathjax/tex-mml-chtml.js"),
+    ("mathjax/es5/input", "mathjax/input"),
+    ("mathjax/es5/output/chtml", "mathjax/output/chtml"),
+    ("mathjax/es5/a11y", "mathjax/a11y"),
+    ("mathjax/es5/ui", "mathjax/ui"),
+    ("mathjax/es5/adaptors", "mathjax/adaptors"),
+    ("mathjax/es5/sre", "mathjax/sre"),
+    ("mathjax/LICENSE", "mathjax/LICENSE"),
+]
+#: The html-manager's icon fonts, requested relative to the script that loads them.
+WIDGET_FONT_SUFFIXES = (".woff2", ".woff", ".ttf", ".eot", ".svg")
+
+EXERCISES_FOLDER = "_exercises"
+NOTEBOOKS_FOLDER = "_notebooks"
+
+
+def vendor_browser_files(app: Sphinx, config) -> None:
+    """Copy the browser files of the npm packages into ``_vendor/`` (served as ``_static/``)."""
+    root = Path(app.confdir)
+    node_modules = root / "node_modules"
+    vendor = root / "_vendor"
+    if not node_modules.is_dir():
+        raise ExtensionError(
+            "The course site serves its own widget and MathJax scripts, taken from npm packages, "
+            "but node_modules/ is missing. Run `make book` (it runs `npm ci` first), or `npm ci` "
+            "in the repository root, then build again."
+        )
+    for source, destination in VENDORED:
+        _copy_if_newer(node_modules / source, vendor / destination)
+    fonts = node_modules / "@jupyter-widgets/html-manager/dist"
+    for font in fonts.iterdir():
+        if font.suffix in WIDGET_FONT_SUFFIXES:
+            _copy_if_newer(font, vendor / "widgets" / font.name)
+
+
+def _copy_if_newer(source: Path, destination: Path) -> None:
+    if not source.exists():
+        raise ExtensionError(
+            f"{source} is missing from node_modules/: run `npm ci` in the repository root "
+            "(package-lock.json lists the versions the site needs)."
+        )
+    if source.is_dir():
+        for child in source.rglob("*"):
+            if child.is_file():
+                _copy_if_newer(child, destination / child.relative_to(source))
+        return
+    if destination.exists() and destination.stat().st_mtime >= source.stat().st_mtime:
+        return
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(source, destination)
+
+
+def launch_url(app: Sphinx, docname: str) -> str:
+    """Return the nbgitpuller link that opens ``docname`` on the course hub in JupyterLab.
+
+    nbgitpuller clones (or updates) the course repository into the learner's home, in a folder
+    named after the repository, then opens the lesson there.
+    """
+    config = app.config
+    repository = config.course_repository_url.rstrip("/")
+    folder = repository.rsplit("/", 1)[-1].removesuffix(".git")
+    source = Path(app.env.doc2path(docname)).relative_to(Path(app.srcdir)).as_posix()
+    query = urlencode(
+        {
+            "repo": repository,
+            "branch": config.course_repository_branch,
+            "urlpath": f"lab/tree/{folder}/{source}",
+            "targetpath": folder,
+        }
+    )
+    return f"{config.course_hub_url.rstrip('/')}/hub/user-redirect/git-pull?{query}"
+
+
+def _is_lesson(app: Sphinx, docname: str) -> bool:
+    """A lesson is a page of a module folder (``book/<slug>/``) that is an executable notebook."""
+    parts = docname.split("/")
+    if len(parts) != 3 or parts[0] != "book":
+        return False
+    return "kernelspec" in app.env.metadata.get(docname, {})
+
+
+def _assignment_pages(app: Sphinx) -> dict[str, str]:
+    """Map each assignment id to the docname of its site page (front matter ``assignment:``)."""
+    pages = {}
+    for docname, metadata in app.env.metadata.items():
+        if "assignment" in metadata:
+            pages[str(metadata["assignment"])] = docname
+    return pages
+
+
+def check_lessons(app: Sphinx, env) -> None:
+    """Warn (an error with -W) when a lesson names no exercise or one without a page."""
+    pages = _assignment_pages(app)
+    for docname in sorted(env.found_docs):
+        if not _is_lesson(app, docname):
+            continue
+        exercise = env.metadata[docname].get("exercise")
+        if not exercise:
+            logger.warning(
+                "lesson %s has no `exercise:` in its front matter: name its module's nbgrader assignment",
+                docname,
+                location=docname,
+            )
+        elif str(exercise) not in pages:
+            logger.warning(
+                "lesson %s links to exercise %r, but no page has `assignment: %s` in its front matter",
+                docname,
+                exercise,
+                exercise,
+                location=docname,
+            )
+
+
+def _button(href: str, label: str, css: str, title: str) -> str:
+    return (
+        f'<a class="course-button {css}" href="{html.escape(href, quote=True)}" '
+        f'title="{html.escape(title, quote=True)}">{html.escape(label)}</a>'
+    )
+
+
+def add_link_bar(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Put the learner's links at the top of every lesson and exercise page."""
+    if doctree is None or "body" not in context:
+        return
+    metadata = app.env.metadata.get(pagename, {})
+    pathto = context["pathto"]
+    buttons = []
+    if _is_lesson(app, pagename):
+        buttons.append(
+            _button(launch_url(app, pagename), "Launch on JupyterHub", "course-launch",
+                    "Open this lesson as a notebook on the course's JupyterHub")
+        )
+        notebook = _publish_executed_notebook(app, pagename)
+        if notebook:
+            buttons.append(
+                _button(pathto(notebook, 1), "Download the notebook (.ipynb)", "course-download",
+                        "The lesson as a Jupyter notebook, with its outputs, to run on your own computer")
+            )
+        exercise = str(metadata.get("exercise", ""))
+        exercise_page = _assignment_pages(app).get(exercise)
+        if exercise_page:
+            buttons.append(
+                _button(pathto(exercise_page), f"Exercise {exercise}", "course-exercise",
+                        "The graded exercise of this module")
+            )
+    elif "assignment" in metadata:
+        assignment = str(metadata["assignment"])
+        hub = app.config.course_hub_url.rstrip("/")
+        buttons.append(
+            _button(f"{hub}/hub/user-redirect/lab", "Open JupyterLab on the hub", "course-launch",
+                    "Fetch and submit the exercise from the Assignments panel of JupyterLab")
+        )
+        for notebook in _released_notebooks(app, assignment):
+            buttons.append(
+                _button(pathto(notebook, 1), f"Download {Path(notebook).name}", "course-download",
+                        "The learner's version of the exercise, to work on offline")
+            )
+    if buttons:
+        bar = f'<nav class="course-link-bar" aria-label="Lesson links">{"".join(buttons)}</nav>'
+        context["body"] = bar + context["body"]
+
+
+def _publish_executed_notebook(app: Sphinx, docname: str) -> str | None:
+    """Copy the executed notebook of a lesson into the site; return its path inside the site."""
+    executed = Path(app.outdir).parent / "jupyter_execute" / f"{docname}.ipynb"
+    if not executed.exists():
+        logger.warning("no executed notebook for lesson %s: was it executed?", docname, location=docname)
+        return None
+    relative = f"{NOTEBOOKS_FOLDER}/{docname}.ipynb"
+    target = Path(app.outdir) / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(executed, target)
+    return relative
+
+
+def _released_notebooks(app: Sphinx, assignment: str) -> list[str]:
+    """Generate the learner's version of ``assignment`` once per build; return its notebooks' site paths."""
+    cache = app.env.course_released = getattr(app.env, "course_released", {})
+    if assignment not in cache:
+        cache[assignment] = _generate_release(app, assignment)
+    return cache[assignment]
+
+
+def _generate_release(app: Sphinx, assignment: str) -> list[str]:
+    source = Path(app.confdir) / "exercises" / "source" / assignment
+    if not source.is_dir():
+        logger.warning("exercise page for %r, but exercises/source/%s does not exist", assignment, assignment)
+        return []
+    bin_dir = str(Path(sys.executable).parent)
+    environment = {**os.environ, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")}
+    with tempfile.TemporaryDirectory(prefix="course-release-") as course:
+        shutil.copytree(source, Path(course) / "source" / assignment)
+        command = [
+            sys.executable, "-m", "nbgrader", "generate_assignment", assignment,
+            f"--CourseDirectory.root={course}", "--force", "--log-level=WARN",
+        ]
+        result = subprocess.run(command, env=environment, cwd=course, capture_output=True, text=True)
+        released = Path(course) / "release" / assignment
+        if result.returncode != 0 or not released.is_dir():
+            raise ExtensionError(
+                f"nbgrader could not generate the learner's version of {assignment}: fix the "
+                f"notebook in exercises/source/{assignment}/.\n{result.stdout}\n{result.stderr}"
+            )
+        target = Path(app.outdir) / EXERCISES_FOLDER / assignment
+        if target.exists():
+            shutil.rmtree(target)
+        shutil.copytree(released, target)
+    return sorted(
+        f"{EXERCISES_FOLDER}/{assignment}/{path.relative_to(target).as_posix()}"
+        for path in target.rglob("*.ipynb")
+    )
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_config_value("course_hub_url", "http://127.0.0.1:8000", "html", types=[str])
+    app.add_config_value("course_repository_url", "", "html", types=[str])
+    app.add_config_value("course_repository_branch", "main", "html", types=[str])
+    app.connect("config-inited", vendor_browser_files)
+    app.connect("env-check-consistency", check_lessons)
+    app.connect("html-page-context", add_link_bar)
+    app.add_css_file("course.css")
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": False}

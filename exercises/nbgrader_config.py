@@ -1,0 +1,26 @@
+"""nbgrader configuration of the course (this folder is the nbgrader course root).
+
+Instructor versions of the exercises live in ``source/<slug>_<nn>/``; nbgrader writes
+``release/``, ``submitted/``, ``autograded/``, ``feedback/`` and ``gradebook.db`` next to them
+(git-ignored). See the instructor guide of the course site for the workflow.
+"""
+
+c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
+
+c.CourseDirectory.course_id = "local-governance"
+c.CourseDirectory.root = "."
+
+# Time limit per cell when grading (seconds); a cell that runs longer fails with a clear message.
+c.ExecutePreprocessor.timeout = 60
+c.Execute.timeout = 60
+
+# Feedback must never show hidden tests: remove them from the cells returned to learners.
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+    "nbgrader.preprocessors.ClearHiddenTests",
+]
+
+# Released notebooks start clean: no outputs, and every solution replaced by the stub below.
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+c.ClearSolutions.text_stub = "YOUR ANSWER HERE"

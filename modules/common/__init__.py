@@ -1,0 +1,1 @@
+"""Shared helpers for every course module: datasets, plotting style and widget helpers."""

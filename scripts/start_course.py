@@ -1,0 +1,186 @@
+"""Start the course for one learner on this machine: the built site and JupyterLab, both on 127.0.0.1.
+
+``make start`` runs this after building the site. It
+
+1. releases every exercise of ``exercises/source/`` into a local nbgrader exchange (``.make/exchange``),
+   so that the learner can fetch it from JupyterLab's Assignments panel and submit it;
+2. serves the built site (``_build/html``) and starts JupyterLab (with nbgrader and jupytext) on the
+   course folder;
+3. prints both addresses, and stops both cleanly on Ctrl-C (or SIGTERM).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+COURSE_ROOT = Path(__file__).resolve().parent.parent
+STATE = COURSE_ROOT / ".make"
+HOST = "127.0.0.1"
+START_TIMEOUT_SECONDS = 120
+STOP_GRACE_SECONDS = 10
+
+
+def parse_arguments(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--site-port", type=int, default=8080, help="port of the course site (default 8080)")
+    parser.add_argument("--lab-port", type=int, default=8888, help="port of JupyterLab (default 8888)")
+    parser.add_argument("--site-dir", type=Path, default=COURSE_ROOT / "_build" / "html", help="the built site")
+    return parser.parse_args(argv)
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((HOST, port))
+        except OSError:
+            return False
+    return True
+
+
+def write_jupyter_config(exchange: Path) -> Path:
+    """Write the nbgrader settings of this single-learner set-up; return the config folder."""
+    config_dir = STATE / "jupyter"
+    config_dir.mkdir(parents=True, exist_ok=True)
+    (config_dir / "nbgrader_config.py").write_text(
+        "# Written by scripts/start_course.py for `make start` (one learner on this machine).\n"
+        "import os\n"
+        "c = get_config()  # noqa: F821\n"
+        f"c.CourseDirectory.root = {str(COURSE_ROOT / 'exercises')!r}\n"
+        "c.CourseDirectory.course_id = 'local-governance'\n"
+        f"c.Exchange.root = {str(exchange)!r}\n"
+        f"c.Exchange.assignment_dir = {str(COURSE_ROOT / 'my_exercises')!r}\n",
+        encoding="utf-8",
+    )
+    return config_dir
+
+
+def release_exercises(exchange: Path, environment: dict[str, str]) -> list[str]:
+    """Generate and release every exercise into the local exchange; return their names."""
+    exchange.mkdir(parents=True, exist_ok=True)
+    exchange.chmod(0o777)
+    (COURSE_ROOT / "my_exercises").mkdir(exist_ok=True)
+    assignments = sorted(p.name for p in (COURSE_ROOT / "exercises" / "source").iterdir() if p.is_dir())
+    for assignment in assignments:
+        for step in ("generate_assignment", "release_assignment"):
+            command = [sys.executable, "-m", "nbgrader", step, assignment, "--force", "--log-level=ERROR"]
+            result = subprocess.run(command, cwd=COURSE_ROOT / "exercises", env=environment, capture_output=True, text=True)
+            if result.returncode != 0:
+                sys.exit(
+                    f"Could not prepare exercise {assignment} ({step} failed). "
+                    f"Check exercises/source/{assignment}/ and try again.\n{result.stderr[-2000:]}"
+                )
+    return assignments
+
+
+def wait_until_up(url: str, process: subprocess.Popen, name: str) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{name} stopped while starting (exit status {process.returncode}); see the messages above.")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except urllib.error.HTTPError:
+            return  # it answers: the server is up
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.3)
+    raise RuntimeError(f"{name} did not answer at {url} within {START_TIMEOUT_SECONDS} s.")
+
+
+def stop(processes: list[subprocess.Popen]) -> None:
+    """Stop every process group: SIGTERM first, SIGKILL after a grace period."""
+    for process in processes:
+        if process.poll() is None:
+            try:
+                os.killpg(process.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+    deadline = time.monotonic() + STOP_GRACE_SECONDS
+    for process in processes:
+        try:
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = parse_arguments(sys.argv[1:] if argv is None else argv)
+    site_dir = arguments.site_dir.resolve()
+    if not (site_dir / "index.html").exists():
+        sys.exit(f"The course site is not built yet ({site_dir} has no index.html): run `make start` or `make book`.")
+    for name, port in (("site", arguments.site_port), ("JupyterLab", arguments.lab_port)):
+        if not port_is_free(port):
+            option = "SITE_PORT" if name == "site" else "LAB_PORT"
+            sys.exit(f"Port {port} on {HOST} is already in use, so the {name} cannot start there. "
+                     f"Stop the program that uses it, or choose another port: make start {option}=<port>")
+
+    exchange = STATE / "exchange"
+    environment = dict(os.environ)
+    environment["PATH"] = str(Path(sys.executable).parent) + os.pathsep + environment.get("PATH", "")
+    environment["JUPYTER_CONFIG_PATH"] = str(write_jupyter_config(exchange))
+    print("Preparing the exercises for JupyterLab's Assignments panel...", flush=True)
+    assignments = release_exercises(exchange, environment)
+
+    token = secrets.token_hex(16)
+    site_command = [sys.executable, "-m", "http.server", str(arguments.site_port), "--bind", HOST, "--directory", str(site_dir)]
+    lab_command = [
+        sys.executable, "-m", "jupyter", "lab", "--no-browser",
+        f"--ServerApp.ip={HOST}", f"--ServerApp.port={arguments.lab_port}", "--ServerApp.port_retries=0",
+        f"--ServerApp.root_dir={COURSE_ROOT}", f"--IdentityProvider.token={token}",
+    ]
+    if os.geteuid() == 0:
+        lab_command.append("--allow-root")
+
+    processes: list[subprocess.Popen] = []
+    stopping = False
+
+    def on_signal(signum, frame):
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    try:
+        processes.append(subprocess.Popen(site_command, env=environment, start_new_session=True,
+                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        processes.append(subprocess.Popen(lab_command, env=environment, start_new_session=True, cwd=COURSE_ROOT))
+        site_url = f"http://{HOST}:{arguments.site_port}/"
+        lab_url = f"http://{HOST}:{arguments.lab_port}/lab?token={token}"
+        wait_until_up(site_url, processes[0], "The site server")
+        wait_until_up(f"http://{HOST}:{arguments.lab_port}/api/status?token={token}", processes[1], "JupyterLab")
+        (STATE / "lab-url").write_text(lab_url + "\n", encoding="utf-8")
+        print()
+        print(f"  Course site: {site_url}")
+        print(f"  JupyterLab:  {lab_url}")
+        print(f"  Exercises ready to fetch in JupyterLab (Assignments panel): {', '.join(assignments)}")
+        print()
+        print("Press Ctrl-C to stop both.", flush=True)
+        while not stopping:
+            for process, name in zip(processes, ("The site server", "JupyterLab")):
+                if process.poll() is not None:
+                    print(f"{name} stopped unexpectedly (exit status {process.returncode}); stopping the course.", file=sys.stderr)
+                    return 1
+            time.sleep(0.5)
+        print("\nStopping the course site and JupyterLab...", flush=True)
+        return 0
+    except RuntimeError as problem:
+        print(problem, file=sys.stderr)
+        return 1
+    finally:
+        stop(processes)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,222 @@
+"""The course site as learners get it: complete, self-contained, and free of any solution."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import parse_qs, urljoin, urlparse
+
+import pytest
+from bs4 import BeautifulSoup
+
+from autograder.secrets import leaks_in_text, secrets_of_course
+from tests.conftest import COURSE_ROOT
+from tests.site.conftest import course_config, toc_docnames
+
+pytestmark = pytest.mark.slow
+
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def html_pages(site) -> list[Path]:
+    return sorted(site.html.rglob("*.html"))
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def lesson_docnames() -> list[str]:
+    """Pages of a module folder (book/<slug>/...) that are notebooks (they have a kernelspec)."""
+    names = []
+    for docname in toc_docnames():
+        parts = docname.split("/")
+        source = COURSE_ROOT / f"{docname}.md"
+        if len(parts) == 3 and source.exists() and "kernelspec:" in source.read_text(encoding="utf-8").split("\n---", 1)[0]:
+            names.append(docname)
+    return names
+
+
+def test_site_builds_with_warnings_as_errors(built_site):
+    assert built_site.returncode == 0, f"jupyter-book build -W failed:\n{built_site.log[-5000:]}"
+    warnings = [line for line in built_site.log.splitlines() if "WARNING" in line or "ERROR" in line]
+    assert warnings == [], "the build printed warnings:\n" + "\n".join(warnings)
+
+
+def test_every_page_of_the_table_of_contents_is_built(built_site):
+    missing = [name for name in toc_docnames() if not built_site.page(name).exists()]
+    assert missing == [], f"pages of book/_toc.yml missing from the site: {missing}"
+    for name in toc_docnames():
+        title = soup(built_site.page(name)).find("h1")
+        assert title is not None and title.get_text(strip=True), f"{name} has no title"
+
+
+def test_the_course_has_lessons_and_an_exercise_to_check():
+    assert lesson_docnames(), "no lesson found in the table of contents"
+    assert list((COURSE_ROOT / "exercises" / "source").rglob("*.ipynb")), "no exercise in exercises/source/"
+
+
+def site_text_files(site) -> list[Path]:
+    """Every file of the site a learner can read as text: pages, sources, notebooks, scripts of the search index."""
+    suffixes = {".html", ".ipynb", ".md", ".txt", ".js", ".json", ".py"}
+    skip = {"_static"}
+    return [path for path in site.html.rglob("*")
+            if path.is_file() and path.suffix in suffixes and not (set(path.relative_to(site.html).parts[:1]) & skip)]
+
+
+def readable_text(path: Path) -> str:
+    raw = path.read_text(encoding="utf-8", errors="replace")
+    if path.suffix == ".html":
+        return BeautifulSoup(raw, "html.parser").get_text(" ")
+    if path.suffix == ".ipynb":
+        notebook = json.loads(raw)
+        return "\n".join("".join(cell.get("source", "")) for cell in notebook.get("cells", []))
+    return raw
+
+
+def test_no_page_of_the_site_contains_a_solution_or_a_hidden_test(built_site):
+    secrets = secrets_of_course(COURSE_ROOT / "exercises" / "source")
+    assert secrets, "the instructor notebooks have no solution or hidden test to check against"
+    leaks = []
+    for path in site_text_files(built_site):
+        for secret, text in leaks_in_text(readable_text(path), secrets):
+            leaks.append(f"{path.relative_to(built_site.html)}: {secret.kind} of {secret.cell_id}: {text[:80]!r}")
+    assert leaks == [], "secret content of the exercises reached the site:\n" + "\n".join(leaks)
+
+
+def test_exercise_pages_offer_the_learner_version_without_solutions(built_site):
+    secrets = secrets_of_course(COURSE_ROOT / "exercises" / "source")
+    released = sorted((built_site.html / "_exercises").rglob("*.ipynb"))
+    assert released, "no learner version of any exercise was published"
+    for notebook in released:
+        text = notebook.read_text(encoding="utf-8")
+        assert "BEGIN SOLUTION" not in text and "BEGIN HIDDEN TESTS" not in text
+        assert leaks_in_text(readable_text(notebook), secrets) == []
+        assert "YOUR CODE HERE" in text, f"{notebook.name} has no place for the learner's code"
+
+
+def external_references(page: BeautifulSoup) -> list[str]:
+    """Addresses of resources the browser loads by itself: scripts, styles, fonts, images, frames."""
+    found = []
+    for tag, attribute in (("script", "src"), ("img", "src"), ("iframe", "src"), ("source", "src"),
+                           ("video", "src"), ("audio", "src"), ("embed", "src"), ("object", "data")):
+        found += [element[attribute] for element in page.find_all(tag) if element.get(attribute)]
+    for link in page.find_all("link"):
+        relations = {value.lower() for value in link.get("rel", [])}
+        if relations & {"stylesheet", "preload", "prefetch", "modulepreload", "icon", "preconnect", "dns-prefetch"}:
+            found.append(link.get("href", ""))
+    for style in page.find_all("style"):
+        found += re.findall(r"url\(\s*['\"]?([^'\")]+)", style.get_text())
+        found += re.findall(r"@import\s+['\"]([^'\"]+)", style.get_text())
+    for element in page.find_all(style=True):
+        found += re.findall(r"url\(\s*['\"]?([^'\")]+)", element["style"])
+    return found
+
+
+def is_external(address: str) -> bool:
+    parsed = urlparse(address.strip())
+    if address.strip().startswith("//"):
+        return parsed.hostname not in LOCAL_HOSTS
+    return parsed.scheme in {"http", "https"} and parsed.hostname not in LOCAL_HOSTS
+
+
+def test_no_page_loads_a_script_style_or_font_from_another_host(built_site):
+    offenders = []
+    for path in html_pages(built_site):
+        for address in external_references(soup(path)):
+            if is_external(address):
+                offenders.append(f"{path.relative_to(built_site.html)}: {address}")
+    for stylesheet in built_site.html.rglob("*.css"):
+        text = stylesheet.read_text(encoding="utf-8", errors="replace")
+        for address in re.findall(r"url\(\s*['\"]?([^'\")]+)", text) + re.findall(r"@import\s+['\"]([^'\"]+)", text):
+            if is_external(address):
+                offenders.append(f"{stylesheet.relative_to(built_site.html)}: {address}")
+    assert offenders == [], "the site loads resources from other hosts:\n" + "\n".join(sorted(set(offenders)))
+
+
+def test_every_local_script_and_stylesheet_of_a_page_exists(built_site):
+    missing = []
+    for path in html_pages(built_site):
+        for address in external_references(soup(path)):
+            parsed = urlparse(address)
+            if parsed.scheme or address.startswith(("//", "data:", "#")):
+                continue
+            target = (path.parent / parsed.path).resolve()
+            if not target.exists():
+                missing.append(f"{path.relative_to(built_site.html)}: {address}")
+    assert missing == [], "pages refer to files the site does not have:\n" + "\n".join(sorted(set(missing)))
+
+
+def test_widget_scripts_come_from_the_site_itself(built_site):
+    pages_with_widgets = [path for path in html_pages(built_site) if WIDGET_STATE in path.read_text(encoding="utf-8")]
+    assert pages_with_widgets, "no page of the site carries a saved widget state"
+    for path in pages_with_widgets:
+        sources = [script.get("src", "") for script in soup(path).find_all("script") if script.get("src")]
+        assert any(source.endswith("widgets/require.js") for source in sources), f"{path.name} does not load require.js from the site"
+        assert any(source.endswith("widgets/embed-amd.js") for source in sources), f"{path.name} does not load the widget manager from the site"
+
+
+def test_every_widget_shown_in_a_lesson_has_its_state_saved_in_the_page(built_site):
+    lessons_with_widgets = 0
+    for docname in lesson_docnames():
+        page = soup(built_site.page(docname))
+        views = [json.loads(script.get_text()) for script in page.find_all("script", type=WIDGET_VIEW)]
+        if not views:
+            continue
+        lessons_with_widgets += 1
+        states = page.find_all("script", type=WIDGET_STATE)
+        assert len(states) == 1, f"{docname} should carry exactly one saved widget state"
+        models = json.loads(states[0].get_text())["state"]
+        for view in views:
+            assert view["model_id"] in models, f"{docname} shows widget {view['model_id']} whose state was not saved"
+    assert lessons_with_widgets, "no lesson shows a simulation with its saved widget state"
+
+
+@pytest.mark.parametrize("docname", lesson_docnames())
+def test_every_lesson_has_launch_download_and_exercise_links(built_site, docname):
+    page_path = built_site.page(docname)
+    bar = soup(page_path).find("nav", class_="course-link-bar")
+    assert bar is not None, f"{docname} has no link bar"
+    config = course_config()
+
+    launch = bar.find("a", class_="course-launch")["href"]
+    hub = config["course_hub_url"].rstrip("/")
+    assert launch.startswith(f"{hub}/hub/user-redirect/git-pull?"), launch
+    query = parse_qs(urlparse(launch).query)
+    folder = config["course_repository_url"].rstrip("/").rsplit("/", 1)[-1].removesuffix(".git")
+    assert query["repo"] == [config["course_repository_url"]]
+    assert query["branch"] == [config["course_repository_branch"]]
+    assert query["urlpath"] == [f"lab/tree/{folder}/{docname}.md"]
+    assert (COURSE_ROOT / f"{docname}.md").exists()
+
+    download = bar.find("a", class_="course-download")["href"]
+    notebook = (page_path.parent / download).resolve()
+    assert notebook.suffix == ".ipynb" and notebook.exists(), f"{docname}: download link {download} is broken"
+    assert json.loads(notebook.read_text(encoding="utf-8"))["cells"], "the downloaded notebook is empty"
+
+    exercise = bar.find("a", class_="course-exercise")["href"]
+    exercise_page = (page_path.parent / urlparse(exercise).path).resolve()
+    assert exercise_page.exists(), f"{docname}: exercise link {exercise} is broken"
+    assert soup(exercise_page).find("nav", class_="course-link-bar").find("a", class_="course-download")
+
+
+def test_search_index_covers_every_page(built_site):
+    index = (built_site.html / "searchindex.js").read_text(encoding="utf-8")
+    for name in toc_docnames():
+        assert f'"{name}"' in index, f"{name} is not in the search index"
+
+
+def test_glossary_is_bilingual(built_site):
+    text = soup(built_site.page("book/glossary")).get_text(" ")
+    for term in ("Budget primitif", "Épargne brute", "DGF", "Licence Ouverte", "Open data"):
+        assert term in text, f"the glossary lacks {term}"
+    assert "gross savings" in text.lower()
+
+
+def test_licence_page_lists_every_shipped_dataset(built_site):
+    text = soup(built_site.page("book/licence")).get_text(" ")
+    for readme in sorted(COURSE_ROOT.glob("modules/*/data/*/README.md")):
+        assert readme.parent.name in text, f"the licence page does not list {readme.parent.name}"
