@@ -20,13 +20,14 @@ APT_TEST := $(APT_START)
 
 BOOK_SOURCES := $(shell find book modules exercises/source templates -type f -not -path '*/__pycache__/*' 2>/dev/null) _config.yml
 
-.PHONY: help start test book bench clean install install-test
+.PHONY: help start test book bench clean install install-test learner-branch
 
 help:
 	@echo "make start   build the course site, serve it on 127.0.0.1:$(SITE_PORT) and open JupyterLab on 127.0.0.1:$(LAB_PORT)"
 	@echo "make test    run every test of the project"
 	@echo "make book    build the course site into _build/html"
 	@echo "make bench   run the benchmarks and print their tables"
+	@echo "make learner-branch   publish the branch learners pull (the course without solutions)"
 	@echo "make clean   remove the built site and generated files (keeps the virtual environment)"
 
 $(STAMPS)/apt-start:
@@ -68,6 +69,10 @@ test: install-test
 
 bench: install
 	@for bench in bench/bench_*.py; do PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python "$$bench" || exit 1; done
+
+# The branch that learners' "Launch on JupyterHub" links pull: main without solutions and tests.
+learner-branch:
+	$(PYTHON) scripts/learner_branch.py
 
 clean:
 	rm -rf _build _vendor $(STAMPS)/book

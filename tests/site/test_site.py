@@ -70,7 +70,10 @@ def site_text_files(site) -> list[Path]:
 def readable_text(path: Path) -> str:
     raw = path.read_text(encoding="utf-8", errors="replace")
     if path.suffix == ".html":
-        return BeautifulSoup(raw, "html.parser").get_text(" ")
+        # Highlighted code is split into many tags: join them without spaces, and also with
+        # spaces for prose, so that a leak is found in both.
+        page = BeautifulSoup(raw, "html.parser")
+        return page.get_text("") + "\n" + page.get_text(" ")
     if path.suffix == ".ipynb":
         notebook = json.loads(raw)
         return "\n".join("".join(cell.get("source", "")) for cell in notebook.get("cells", []))
