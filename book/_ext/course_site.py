@@ -17,6 +17,7 @@ The hub address and the course repository are set once, in ``_config.yml``
 
 from __future__ import annotations
 
+import hashlib
 import html
 import os
 import shutil
@@ -24,11 +25,13 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from urllib.parse import urlencode
 
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from launch_link import nbgitpuller_link  # noqa: E402 (shared with deploy/: the link the hub is tested with)
 
 logger = logging.getLogger(__name__)
 
@@ -89,6 +92,28 @@ def _copy_if_newer(source: Path, destination: Path) -> None:
     shutil.copy2(source, destination)
 
 
+def invalidate_cache_when_modules_change(app: Sphinx, config) -> None:
+    """Re-execute every lesson when the course package changes.
+
+    Jupyter Book's execution cache only notices edits to a lesson itself; a lesson's outputs also
+    depend on ``modules/`` (models, widgets, datasets), so a change there must clear the cache,
+    or the site would show outputs of the old code.
+    """
+    digest = hashlib.sha256()
+    for path in sorted((Path(app.confdir) / "modules").rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(app.confdir).as_posix().encode())
+            digest.update(path.read_bytes())
+    cache = Path(app.outdir).parent / ".jupyter_cache"
+    stamp = Path(app.outdir).parent / ".modules-digest"
+    current = digest.hexdigest()
+    if stamp.exists() and stamp.read_text(encoding="utf-8") != current and cache.exists():
+        logger.info("modules/ changed since the last build: every lesson will be executed again")
+        shutil.rmtree(cache)
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(current, encoding="utf-8")
+
+
 def launch_url(app: Sphinx, docname: str) -> str:
     """Return the nbgitpuller link that opens ``docname`` on the course hub in JupyterLab.
 
@@ -96,18 +121,10 @@ def launch_url(app: Sphinx, docname: str) -> str:
     named after the repository, then opens the lesson there.
     """
     config = app.config
-    repository = config.course_repository_url.rstrip("/")
-    folder = repository.rsplit("/", 1)[-1].removesuffix(".git")
     source = Path(app.env.doc2path(docname)).relative_to(Path(app.srcdir)).as_posix()
-    query = urlencode(
-        {
-            "repo": repository,
-            "branch": config.course_repository_branch,
-            "urlpath": f"lab/tree/{folder}/{source}",
-            "targetpath": folder,
-        }
+    return nbgitpuller_link(
+        config.course_hub_url, config.course_repository_url, config.course_repository_branch, source
     )
-    return f"{config.course_hub_url.rstrip('/')}/hub/user-redirect/git-pull?{query}"
 
 
 def _is_lesson(app: Sphinx, docname: str) -> bool:
@@ -255,6 +272,7 @@ def setup(app: Sphinx) -> dict:
     app.add_config_value("course_repository_url", "", "html", types=[str])
     app.add_config_value("course_repository_branch", "main", "html", types=[str])
     app.connect("config-inited", vendor_browser_files)
+    app.connect("config-inited", invalidate_cache_when_modules_change)
     app.connect("env-check-consistency", check_lessons)
     app.connect("html-page-context", add_link_bar)
     app.add_css_file("course.css")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import matplotlib
 from matplotlib.figure import Figure
+from PIL import Image
 
 #: Okabe & Ito's palette (2008), distinguishable with the common colour-vision deficiencies.
 PALETTE = {
@@ -76,11 +77,27 @@ def png_bytes(fig: Figure) -> bytes:
     return buffer.getvalue()
 
 
-def img_tag(fig: Figure, alt: str) -> str:
-    """Return an HTML ``<img>`` element holding ``fig`` as an embedded PNG with its ``alt`` text."""
+def canvas_png(canvas) -> bytes:
+    """Encode what an Agg canvas has drawn as PNG, without drawing it again.
+
+    Light compression (level 1): a simulation re-encodes its figure at every slider move, and
+    level 1 is about twice as fast as the default for a file 15 % larger.
+    """
+    width, height = canvas.get_width_height()
+    image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    buffer = io.BytesIO()
+    image.save(buffer, format="png", compress_level=1)
+    return buffer.getvalue()
+
+
+def img_tag(fig: Figure, alt: str, png: bytes | None = None) -> str:
+    """Return an HTML ``<img>`` element holding ``fig`` as an embedded PNG with its ``alt`` text.
+
+    ``png`` is the already-rendered image, when the caller has it (see :class:`FigureView`).
+    """
     if not alt.strip():
         raise ValueError("Every course figure needs alt text: describe what the figure shows in one or two sentences.")
-    encoded = base64.b64encode(png_bytes(fig)).decode("ascii")
+    encoded = base64.b64encode(png if png is not None else png_bytes(fig)).decode("ascii")
     return (
         f'<img src="data:image/png;base64,{encoded}" alt="{html.escape(alt, quote=True)}" '
         f'style="max-width:100%;height:auto">'

@@ -94,3 +94,23 @@ def test_a_figure_view_redraws_the_same_figure_with_new_data_and_alt_text():
     view.refresh()
     assert view.figure is fig
     assert 'alt="rising savings"' in view.widget.value and view.widget.value != before
+
+
+def test_a_figure_view_moves_only_its_dynamic_artists_while_the_axes_stay_the_same():
+    fig, axes = plotting.new_figure("Savings", "Year", "M€")
+    axes.set_ylim(0, 10)
+    (line,) = axes.plot([1, 2, 3], [1, 1, 1])
+    view = widgets.FigureView(fig, lambda: "savings", dynamic_artists=[line])
+    first_png, draws = view.render(), view.full_draws
+
+    line.set_ydata([5, 6, 7])
+    moved_png = view.render()
+    assert view.full_draws == draws, "moving a line inside fixed axes should not redraw the whole figure"
+    assert moved_png != first_png
+
+    line.set_ydata([1, 1, 1])
+    assert view.render() == first_png, "the pasted background must not keep the old line"
+
+    axes.set_ylim(0, 20)
+    view.render()
+    assert view.full_draws == draws + 1, "new axis limits need a full draw"

@@ -1,0 +1,475 @@
+"""Interactive simulations of module 1, built on :mod:`modules.budgeting.model`.
+
+Each simulation receives model inputs, builds its controls with
+:func:`modules.common.widgets.slider`, draws once, and then, at every change of a control,
+recomputes the model, moves the existing plot artists (``set_data``, ``set_width``) and calls
+:meth:`modules.common.widgets.FigureView.refresh`. Nothing is replotted.
+
+Display a simulation by making ``simulator.widget`` the last expression of a notebook cell.
+Tests and scripts read ``simulator.frame`` (the current model output), the plotted data (for
+example ``simulator.lines["debt"].get_ydata()``), ``simulator.verdict.value`` and
+``simulator.figure_view.describe()`` (the alt text).
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import replace
+
+import ipywidgets as widgets
+import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.ticker import MaxNLocator
+
+from modules.budgeting import model
+from modules.common import plotting
+from modules.common.widgets import FigureView, slider, verdict
+
+MILLION = 1e6
+THOUSAND = 1e3
+
+
+def _million(amount: float) -> str:
+    """``-1234567`` → ``'−1.2 M€'`` (with a real minus sign, easier to read)."""
+    return plotting.format_euros(amount, "M€").replace("-", "−")
+
+
+def _freeze_layout(figure, axes_list, widest: tuple[float, float] = (-100.0, 100.0)) -> None:
+    """Lay ``figure`` out once, with room for the widest y tick labels, then keep that layout.
+
+    Constrained layout costs a second full draw at every render. Here it runs once, while every
+    axis shows the widest labels expected (``widest`` limits), and the positions it finds are kept:
+    later renders only redraw. The real limits are set again by the caller.
+    """
+    saved = [axes.get_ylim() for axes in axes_list]
+    for axes in axes_list:
+        axes.set_ylim(*widest)
+    figure.canvas.draw()
+    figure.set_layout_engine(None)
+    for axes, limits in zip(axes_list, saved):
+        axes.set_ylim(*limits)
+
+
+def _limits(values, *, include=(0.0,), pad: float = 0.12) -> tuple[float, float]:
+    """Y-axis limits that show every finite value and ``include``, with some room around.
+
+    The limits snap outwards to round tick values, so that most slider moves leave them
+    unchanged and the figure can be redrawn by moving its lines only (see ``FigureView``).
+    """
+    finite = [float(v) for v in values if v is not None and math.isfinite(v)] + list(include)
+    low, high = min(finite), max(finite)
+    span = (high - low) or max(abs(high), 1.0)
+    low, high = (low - pad * span if low < 0 else low), high + pad * span
+    ticks = MaxNLocator(nbins=3).tick_values(low, high)
+    return float(ticks[0]), float(ticks[-1])
+
+
+# ---------------------------------------------------------------------------------------------
+# Multi-year budget projection
+# ---------------------------------------------------------------------------------------------
+
+#: Sliders of :class:`BudgetSimulator`: Policy field → (label, unit, min, max, step, factor).
+#: ``factor`` converts the slider's unit into the model's (per cent → fraction, M€ → €).
+SLIDERS = {
+    "tax_rate_change": ("Tax rate change", "%/year", -2.0, 5.0, 0.25, 0.01),
+    "staff_cost_growth": ("Staff cost growth", "%/year", -1.0, 5.0, 0.25, 0.01),
+    "grant_trend": ("State grants trend", "%/year", -5.0, 3.0, 0.25, 0.01),
+    "investment": ("Investment", "M€/year", 0.0, 10.0, 0.1, MILLION),
+    "borrowing_rate": ("Borrowing rate", "%", 0.0, 6.0, 0.25, 0.01),
+    "loan_duration": ("Loan duration", "years", 5.0, 30.0, 1.0, 1),
+}
+
+
+#: Top of the debt-capacity axis, in years: when savings vanish the ratio soars, and a taller axis
+#: would flatten the 12-year line. Values above it leave the chart (the verdict gives them).
+RATIO_AXIS_CAP = 30.0
+
+
+class BudgetSimulator:
+    """Project a commune's budget under a policy chosen with sliders, and judge its debt.
+
+    Parameters
+    ----------
+    start : model.Budget
+        The first year, for example ``model.lanester_2019()``.
+    policy : model.Policy, optional
+        Starting position of the sliders (``model.Policy()`` by default).
+    ranges : dict, optional
+        Override slider ranges in the slider's unit: ``{"tax_rate_change": (0.0, 10.0)}`` or
+        ``(min, max, step)``. Keys are the fields of :data:`SLIDERS`.
+    years : int
+        Number of years projected after the start year (10 by default).
+    name : str
+        Name of the commune, used in titles and in the alt text.
+
+    The figure has three panels: gross and net savings, debt outstanding, and the debt capacity
+    with the 12-year reference line. ``frame`` is the current projection
+    (:func:`model.project_budget`); ``lines`` holds the plotted lines.
+    """
+
+    def __init__(self, start: model.Budget, policy: model.Policy | None = None, ranges: dict | None = None, years: int = 10, name: str = "the commune"):
+        if not isinstance(start, model.Budget):
+            raise TypeError("start must be a model.Budget, for example model.lanester_2019().")
+        self.start = start
+        self.years = years
+        self.name = name
+        policy = policy or model.Policy()
+        self._base_policy = policy
+        unknown = set(ranges or {}) - set(SLIDERS)
+        if unknown:
+            raise ValueError(f"Unknown slider(s) {sorted(unknown)} in ranges: use {', '.join(SLIDERS)}.")
+        self.sliders: dict[str, widgets.FloatSlider] = {}
+        for field, (label, unit, low, high, step, factor) in SLIDERS.items():
+            override = (ranges or {}).get(field)
+            if override is not None:
+                low, high, *rest = override
+                step = rest[0] if rest else step
+            value = getattr(policy, field) / factor
+            fmt = ".0f" if field == "loan_duration" else ".2f" if step < 0.1 else ".1f"
+            self.sliders[field] = slider(label, float(value), float(low), float(high), float(step), unit=unit, readout_format=fmt)
+        self.frame = model.project_budget(start, policy, years)
+        self.verdict = verdict()
+        self._build_figure()
+        self.figure_view = FigureView(self.figure, self.describe, dynamic_artists=list(self.lines.values()))
+        self._update_verdict()
+        for control in self.sliders.values():
+            control.observe(self._on_change, names="value")
+        self.widget = widgets.VBox(
+            [
+                widgets.HTML(f"<b>Policy for {html.escape(name)}, {start.year + 1}–{start.year + years}</b>"),
+                *self.sliders.values(),
+                self.verdict,
+                self.figure_view.widget,
+            ]
+        )
+
+    # -- model ---------------------------------------------------------------------------------
+    @property
+    def policy(self) -> model.Policy:
+        """The policy set by the sliders, in model units (fractions, euros, years)."""
+        values = {}
+        for field, (*_, factor) in SLIDERS.items():
+            value = self.sliders[field].value * factor
+            values[field] = int(round(value)) if field == "loan_duration" else float(value)
+        return replace(self._base_policy, **values)
+
+    def _on_change(self, change=None) -> None:
+        self.update()
+
+    def update(self) -> None:
+        """Recompute the projection, move the lines, re-render the figure and rewrite the verdict."""
+        self.frame = model.project_budget(self.start, self.policy, self.years)
+        self._redraw()
+        self._update_verdict()
+
+    # -- figure --------------------------------------------------------------------------------
+    def _build_figure(self) -> None:
+        years = self.frame.index.to_numpy()
+        first, last = int(years[0]), int(years[-1])
+        with matplotlib.rc_context(plotting.STYLE):
+            figure, savings_axes = plotting.new_figure("Savings: gross (solid), net (dashed)", "Year", "M€", size=(6.2, 6.8))
+            grid = figure.add_gridspec(3, 1)
+            savings_axes.set_subplotspec(grid[0])
+            debt_axes = figure.add_subplot(grid[1], sharex=savings_axes)
+            ratio_axes = figure.add_subplot(grid[2], sharex=savings_axes)
+            # A fixed title position (y=1) spares matplotlib a search for overlaps at every render.
+            savings_axes.set_title(savings_axes.get_title(), y=1.0)
+            debt_axes.set_title("Debt on 31 December", y=1.0)
+            ratio_axes.set_title("Debt capacity: debt ÷ gross savings", y=1.0)
+        debt_axes.set_ylabel("M€")
+        ratio_axes.set_ylabel("Years")
+        ratio_axes.set_xlabel("Year")
+        for axes in (savings_axes, debt_axes):
+            axes.tick_params(labelbottom=False)
+            axes.set_xlabel("")
+        for axes in (savings_axes, debt_axes, ratio_axes):
+            axes.yaxis.set_major_locator(MaxNLocator(nbins=3))
+        ratio_axes.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
+        ratio_axes.set_xlim(first - 0.3, last + 0.3)
+        savings_axes.axhline(0, color=plotting.PALETTE["black"], linewidth=0.8)
+        frame = self.frame
+        self.lines = {
+            "gross_savings": savings_axes.plot(years, frame["gross_savings"] / MILLION, color=plotting.PALETTE["blue"], marker="o", markersize=3)[0],
+            "net_savings": savings_axes.plot(years, frame["net_savings"] / MILLION, color=plotting.PALETTE["orange"], marker="s", markersize=3, linestyle="--")[0],
+            "debt": debt_axes.plot(years, frame["debt"] / MILLION, color=plotting.PALETTE["green"], marker="o", markersize=3)[0],
+            "debt_capacity_years": ratio_axes.plot(years, frame["debt_capacity_years"], color=plotting.PALETTE["blue"], marker="o", markersize=3)[0],
+        }
+        self.threshold = ratio_axes.axhline(model.REFERENCE_CEILING_YEARS, color=plotting.ALERT_COLOUR, linestyle="--", linewidth=1.5)
+        ratio_axes.text(
+            0.01, model.REFERENCE_CEILING_YEARS, f" {model.REFERENCE_CEILING_YEARS:.0f}-year ceiling",
+            transform=ratio_axes.get_yaxis_transform(), color=plotting.ALERT_COLOUR, va="bottom", fontsize=9,
+        )
+        self.axes = {"savings": savings_axes, "debt": debt_axes, "ratio": ratio_axes}
+        FigureCanvasAgg(figure)  # keep one canvas, so each render reuses its renderer and text cache
+        figure.set_layout_engine("constrained", h_pad=0.1)
+        self.figure = figure
+        self._set_limits()
+        _freeze_layout(figure, list(self.axes.values()))
+
+    @staticmethod
+    def _panel_values(frame) -> dict[str, np.ndarray]:
+        """The values each panel shows, in its unit (M€ or years)."""
+        return {
+            "savings": np.concatenate([frame["gross_savings"], frame["net_savings"]]) / MILLION,
+            "debt": frame["debt"].to_numpy(dtype=float) / MILLION,
+            "ratio": frame["debt_capacity_years"].clip(upper=RATIO_AXIS_CAP).to_numpy(dtype=float),
+        }
+
+    def _usual_ranges(self) -> dict[str, np.ndarray]:
+        """What each panel shows when one slider at a time goes to either end of its range.
+
+        The axes are sized for all these projections, so most slider moves change no limit and
+        the figure is redrawn by moving its lines only; an axis grows only for data beyond them.
+        """
+        panels = {name: [values] for name, values in self._panel_values(self.frame).items()}
+        for field, control in self.sliders.items():
+            for end in (control.min, control.max):
+                factor = SLIDERS[field][5]
+                value = int(round(end * factor)) if field == "loan_duration" else float(end * factor)
+                frame = model.project_budget(self.start, replace(self.policy, **{field: value}), self.years)
+                for name, values in self._panel_values(frame).items():
+                    panels[name].append(values)
+        return {name: np.concatenate(values) for name, values in panels.items()}
+
+    def _set_limits(self) -> None:
+        if not hasattr(self, "_usual"):
+            self._usual = self._usual_ranges()
+        includes = {"savings": (0.0,), "debt": (0.0,), "ratio": (0.0, model.RED_YEARS)}
+        for name, values in self._panel_values(self.frame).items():
+            usual = self._usual[name]
+            finite = values[np.isfinite(values)]
+            if finite.size and (finite.min() < np.nanmin(usual) or finite.max() > np.nanmax(usual)):
+                usual = np.concatenate([usual, finite])
+            self.axes[name].set_ylim(*_limits(usual, include=includes[name]))
+
+    def _redraw(self) -> None:
+        frame = self.frame
+        years = frame.index.to_numpy()
+        for column, line in self.lines.items():
+            values = frame[column].to_numpy(dtype=float)
+            line.set_data(years, values if column == "debt_capacity_years" else values / MILLION)
+        self._set_limits()
+        self.figure_view.refresh()
+
+    # -- words ---------------------------------------------------------------------------------
+    def describe(self) -> str:
+        """Alt text of the figure, describing the current projection."""
+        frame = self.frame
+        first, last = frame.index[0], frame.index[-1]
+        ratio = frame["debt_capacity_years"]
+
+        def years_text(value):
+            return "meaningless (savings at or below zero)" if not math.isfinite(value) else f"{value:.1f} years"
+
+        above = frame.index[ratio > model.REFERENCE_CEILING_YEARS]
+        crossing = f" It is above the 12-year reference line from {above[0]}." if len(above) else " It stays below the 12-year reference line."
+        return (
+            f"Three line charts of the budget projection of {self.name}, {first} to {last}. "
+            f"Gross savings go from {_million(frame['gross_savings'].iloc[0])} to {_million(frame['gross_savings'].iloc[-1])}, "
+            f"and net savings from {_million(frame['net_savings'].iloc[0])} to {_million(frame['net_savings'].iloc[-1])}. "
+            f"Debt outstanding goes from {_million(frame['debt'].iloc[0])} to {_million(frame['debt'].iloc[-1])}. "
+            f"Debt capacity goes from {years_text(ratio.iloc[0])} to {years_text(ratio.iloc[-1])}.{crossing}"
+        )
+
+    def verdict_text(self) -> str:
+        """The plain-language verdict on the last projected year (also shown under the sliders)."""
+        frame = self.frame
+        last = frame.index[-1]
+        years = frame["debt_capacity_years"].iloc[-1]
+        savings = frame["gross_savings"].iloc[-1]
+        level = model.alert_level(years)
+        ceiling = f"{model.REFERENCE_CEILING_YEARS:.0f}-year"
+        if level == "meaningless":
+            text = (
+                f"In {last} gross savings would be {_million(savings)}: the day-to-day budget would no longer pay for "
+                "itself, so the debt could not be repaid from savings at all (the debt capacity has no meaning)."
+            )
+        elif years > model.REFERENCE_CEILING_YEARS:
+            text = f"In {last} the debt would take {years:.1f} years of savings to repay, above the {ceiling} alert."
+            if level == "red":
+                text += f" That is in the red zone ({model.RED_YEARS:.0f} years or more)."
+        elif level == "vigilance":
+            text = f"In {last} the debt would take {years:.1f} years of savings to repay: below the {ceiling} alert, but in the zone to watch (10 years or more)."
+        else:
+            text = f"In {last} the debt would take {years:.1f} years of savings to repay, well below the {ceiling} alert."
+        broken = frame.index[~frame["golden_rule_respected"]]
+        if len(broken):
+            text += (
+                f" From {broken[0]}, savings and own revenue would no longer cover the capital repaid, so new loans would "
+                "repay old ones: the golden rule forbids it. Invest less or save more."
+            )
+        return text
+
+    def _update_verdict(self) -> None:
+        level = model.alert_level(self.frame["debt_capacity_years"].iloc[-1])
+        alarm = level in ("worrying", "red", "meaningless") or not self.frame["golden_rule_respected"].all()
+        colour = plotting.ALERT_COLOUR if alarm else plotting.PALETTE["black"]
+        self.verdict.value = f'<p style="color:{colour};font-size:1.05em" role="status">{html.escape(self.verdict_text())}</p>'
+
+
+# ---------------------------------------------------------------------------------------------
+# Participatory budget
+# ---------------------------------------------------------------------------------------------
+
+RULES = {"greedy": "Greedy (most votes first)", "equal shares": "Method of equal shares"}
+#: How the verdict and the alt text name each rule.
+RULE_NAMES = {"greedy": "the greedy rule (most votes first)", "equal shares": "the Method of Equal Shares"}
+
+
+class ParticipatoryBudgetSimulator:
+    """Share out a participatory-budget envelope with the greedy rule or the Method of Equal Shares.
+
+    Parameters
+    ----------
+    projects : pandas.DataFrame
+        One row per project, indexed by project id, with ``name``, ``sector`` and ``cost`` (€)
+        columns, for example ``model.avignon_2017_projects()``.
+    approvals : pandas.DataFrame
+        Approval ballots, one row per voter, one True/False column per project id (for example
+        ``model.simulate_votes(projects)``). The greedy rule uses their counts.
+    envelope : float
+        Starting envelope, €.
+    envelope_range : tuple
+        (minimum, maximum, step) of the envelope slider, €.
+    rule : str
+        ``"greedy"`` or ``"equal shares"``.
+
+    ``frame`` is the current :func:`model.allocation_table` (with a ``votes`` column),
+    ``allocation`` the current :class:`model.Allocation`, ``bars`` the funded-amount bars by sector.
+    Results are cached by (rule, envelope), so moving back to a setting is instant.
+    """
+
+    def __init__(self, projects: pd.DataFrame, approvals: pd.DataFrame, envelope: float = 600_000.0, envelope_range: tuple = (50_000.0, 1_500_000.0, 25_000.0), rule: str = "greedy", name: str = "the city"):
+        if rule not in RULES:
+            raise ValueError(f"Unknown rule {rule!r}: use {' or '.join(repr(r) for r in RULES)}.")
+        model._costs(projects)
+        for column in ("name", "sector"):
+            if column not in projects.columns:
+                raise ValueError(f"projects needs a {column!r} column (see model.avignon_2017_projects()).")
+        self.projects = projects
+        self.approvals = approvals
+        self.votes = model.vote_counts(model._approvals(approvals, model._costs(projects)))
+        self.name = name
+        self._cache: dict[tuple[str, float], model.Allocation] = {}
+        low, high, step = envelope_range
+        self.envelope_slider = slider("Envelope", envelope / THOUSAND, low / THOUSAND, high / THOUSAND, step / THOUSAND, unit="k€", readout_format=".0f")
+        self.rule_buttons = widgets.ToggleButtons(
+            options=[(label, key) for key, label in RULES.items()],
+            value=rule,
+            description="Rule",
+            tooltips=["Fund projects by number of votes", "Split the envelope equally among voters"],
+            style={"description_width": "4em", "button_width": "16em"},
+        )
+        demand = projects.groupby("sector")["cost"].sum().sort_values()
+        self.sectors = list(demand.index)
+        self.demand = demand
+        self.verdict = verdict()
+        self.project_list = widgets.HTML()
+        self._compute()
+        self._build_figure()
+        self.figure_view = FigureView(self.figure, self.describe, dynamic_artists=list(self.bars))
+        self.figure.set_layout_engine(None)  # the axes never change: keep the first layout
+        self._update_text()
+        self.envelope_slider.observe(self._on_change, names="value")
+        self.rule_buttons.observe(self._on_change, names="value")
+        self.widget = widgets.VBox([self.envelope_slider, self.rule_buttons, self.verdict, self.figure_view.widget, self.project_list])
+
+    # -- model ---------------------------------------------------------------------------------
+    @property
+    def envelope(self) -> float:
+        """The envelope set by the slider, €."""
+        return float(self.envelope_slider.value) * THOUSAND
+
+    @property
+    def rule(self) -> str:
+        """The selected rule, ``"greedy"`` or ``"equal shares"``."""
+        return self.rule_buttons.value
+
+    def allocate(self, rule: str, envelope: float) -> model.Allocation:
+        """The allocation of ``rule`` for ``envelope`` € (cached)."""
+        key = (rule, float(envelope))
+        if key not in self._cache:
+            if rule == "greedy":
+                self._cache[key] = model.greedy_allocation(self.projects, self.votes, envelope)
+            else:
+                self._cache[key] = model.equal_shares(self.projects, self.approvals, envelope)
+        return self._cache[key]
+
+    def _compute(self) -> None:
+        self.allocation = self.allocate(self.rule, self.envelope)
+        self.frame = model.allocation_table(self.projects, self.allocation, self.votes)
+        self.funded = model.funded_by_sector(self.projects, self.allocation, self.sectors)
+
+    def _on_change(self, change=None) -> None:
+        self.update()
+
+    def update(self) -> None:
+        """Recompute the allocation, resize the bars, re-render, and rewrite the list and verdict."""
+        self._compute()
+        for sector, bar in zip(self.sectors, self.bars):
+            bar.set_width(self.funded[sector] / THOUSAND)
+        self.figure_view.refresh()
+        self._update_text()
+
+    # -- figure --------------------------------------------------------------------------------
+    def _build_figure(self) -> None:
+        height = 1.5 + 0.34 * len(self.sectors)
+        figure, axes = plotting.new_figure(f"{self.name}: funded (dark), proposed (light)", "Thousand euros (k€)", "Sector", size=(6.6, height))
+        positions = np.arange(len(self.sectors))
+        axes.barh(positions, self.demand.to_numpy() / THOUSAND, height=0.7, color=plotting.PALETTE["sky"], alpha=0.35)
+        self.bars = axes.barh(positions, self.funded.to_numpy() / THOUSAND, height=0.45, color=plotting.PALETTE["blue"])
+        axes.xaxis.set_major_locator(MaxNLocator(nbins=5))
+        axes.set_yticks(positions, self.sectors)
+        axes.set_xlim(0, self.demand.max() / THOUSAND * 1.08)
+        axes.grid(axis="y", visible=False)
+        with matplotlib.rc_context(plotting.STYLE):
+            axes.set_title(axes.get_title(), y=1.0)  # fixed position: no search for overlaps at each render
+        self.axes = axes
+        FigureCanvasAgg(figure)  # keep one canvas, so each render reuses its renderer and text cache
+        self.figure = figure
+
+    # -- words ---------------------------------------------------------------------------------
+    def describe(self) -> str:
+        """Alt text of the figure, describing the current allocation."""
+        parts = [
+            f"{sector} {self.funded[sector] / THOUSAND:,.0f} k€ of {self.demand[sector] / THOUSAND:,.0f} k€".replace(",", " ")
+            for sector in reversed(self.sectors)
+        ]
+        return (
+            f"Horizontal bar chart of the amount funded in each sector with an envelope of "
+            f"{plotting.format_euros(self.envelope, '€')} and {RULE_NAMES[self.rule]}, "
+            f"against the cost of all projects proposed there: {'; '.join(parts)}."
+        )
+
+    def verdict_text(self) -> str:
+        """Plain-language summary of the current allocation."""
+        allocation = self.allocation
+        empty = [sector for sector in reversed(self.sectors) if self.funded[sector] == 0]
+        text = (
+            f"With {plotting.format_euros(self.envelope, '€')}, {RULE_NAMES[self.rule]} funds "
+            f"{len(allocation.funded)} of {len(self.projects)} projects for {plotting.format_euros(allocation.spent, '€')} "
+            f"({plotting.format_euros(allocation.left_over, '€')} left over)."
+        )
+        if empty:
+            text += f" No project is funded in: {', '.join(empty)}."
+        else:
+            text += " Every sector gets at least one project."
+        return text
+
+    def _update_text(self) -> None:
+        self.verdict.value = f'<p role="status">{html.escape(self.verdict_text())}</p>'
+        funded = self.frame[self.frame["funded"]].sort_values("order")
+        rows = "".join(
+            f"<tr><td>{row.order}</td><td>{html.escape(row.name)}</td><td style='white-space:nowrap'>{html.escape(row.sector)}</td>"
+            f"<td style='text-align:right;white-space:nowrap'>{plotting.format_euros(row.cost, '€')}</td>"
+            f"<td style='text-align:right'>{row.votes}</td></tr>"
+            for row in funded.itertuples()
+        )
+        self.project_list.value = (
+            f"<table><caption>Funded projects, in the order the rule picked them</caption>"
+            f"<thead><tr><th>#</th><th>Project</th><th>Sector</th><th>Cost</th><th>Votes</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table>"
+        )
