@@ -13,10 +13,12 @@ BIN := $(VENV)/bin
 STAMPS := .make
 SITE_PORT ?= 8080
 LAB_PORT ?= 8888
+HUB_PORT ?= 8000
+HUB_LOGIN ?= native
 
 # Debian packages: to create the environment, and (in addition) to run the tests.
 APT_START := python3-venv python3-dev nodejs:node npm:npm git:git
-APT_TEST := $(APT_START)
+APT_TEST := $(APT_START) postgresql
 
 BOOK_SOURCES := $(shell find book modules exercises/source templates -type f -not -path '*/__pycache__/*' 2>/dev/null) _config.yml
 
@@ -27,7 +29,9 @@ help:
 	@echo "make test    run every test of the project"
 	@echo "make book    build the course site into _build/html"
 	@echo "make bench   run the benchmarks and print their tables"
+	@echo "make grade ASSIGNMENT=budgeting_01   autograde the collected submissions of an assignment (JOBS=N at once)"
 	@echo "make learner-branch   publish the branch learners pull (the course without solutions)"
+	@echo "make hub    (as root) JupyterHub for a cohort on 127.0.0.1:$(HUB_PORT), every learner a Unix user; prints the demo accounts"
 	@echo "make clean   remove the built site and generated files (keeps the virtual environment)"
 
 $(STAMPS)/apt-start:
@@ -73,6 +77,26 @@ bench: install
 # The branch that learners' "Launch on JupyterHub" links pull: main without solutions and tests.
 learner-branch:
 	$(PYTHON) scripts/learner_branch.py
+
+.PHONY: hub hub-environment
+# JupyterHub for a cohort on this machine (as root): sets up the shared environment, the demo's
+# Unix accounts and the courses, starts the hub on 127.0.0.1 and prints where to log in. Ctrl-C stops it.
+hub: $(STAMPS)/npm hub-environment
+	$(PYTHON) deploy/hub.py --port $(HUB_PORT) --login $(HUB_LOGIN)
+
+# The environment every hub user's server runs in, outside the repository and /root (both private):
+# /opt/local-governance-course/venv, from Debian's Python, with requirements.lock (skipped when up to date).
+hub-environment: $(STAMPS)/apt-start
+	@$(PYTHON) deploy/hub_setup.py --environment-only
+
+test: hub-environment
+bench: hub-environment
+
+.PHONY: grade
+# Autograde the submissions collected in exercises/submitted/*/$(ASSIGNMENT)/, with feedback (autograder/).
+grade: install
+	@test -n "$(ASSIGNMENT)" || { echo "Say which assignment to grade, for example: make grade ASSIGNMENT=budgeting_01"; exit 2; }
+	cd exercises && PATH="$(CURDIR)/$(BIN):$$PATH" "$(CURDIR)/$(BIN)/autograder" grade $(ASSIGNMENT) $(if $(JOBS),--jobs $(JOBS))
 
 clean:
 	rm -rf _build _vendor $(STAMPS)/book

@@ -195,9 +195,10 @@ def add_link_bar(app: Sphinx, pagename: str, templatename: str, context: dict, d
         exercise = str(metadata.get("exercise", ""))
         exercise_page = _assignment_pages(app).get(exercise)
         if exercise_page:
+            title = app.env.titles[exercise_page].astext() if exercise_page in app.env.titles else f"Exercise {exercise}"
             buttons.append(
-                _button(pathto(exercise_page), f"Exercise {exercise}", "course-exercise",
-                        "The graded exercise of this module")
+                _button(pathto(exercise_page), title, "course-exercise",
+                        f"The graded exercise of this module (nbgrader assignment {exercise})")
             )
     elif "assignment" in metadata:
         assignment = str(metadata["assignment"])
