@@ -68,8 +68,12 @@ def test_make_start_serves_the_site_and_jupyterlab_then_stops_on_ctrl_c(tool_env
         assert f"Course site: http://127.0.0.1:{site_port}/" in output
 
         with urllib.request.urlopen(f"http://127.0.0.1:{site_port}/", timeout=10) as response:
+            redirect = response.read().decode("utf-8")
+        home_path = re.search(r'url=([^"]+)"', redirect).group(1)  # the site's root sends to its home page
+        with urllib.request.urlopen(f"http://127.0.0.1:{site_port}/{home_path}", timeout=10) as response:
             home = response.read().decode("utf-8")
         assert "Local governance, smart towns and open government" in home
+        assert "Communal budgeting" in home
 
         token = lab.group(2)
         request = urllib.request.Request(f"http://127.0.0.1:{lab_port}/api/status",
