@@ -1,4 +1,4 @@
-"""Tests of the pure model of module 1 (modules/budgeting/model.py).
+"""Tests of the pure model of module 1 (modules/budgeting/model/).
 
 Every formula is checked against a value computed by hand from the published Lanester 2019 files
 (the computation is written next to the assertion), then against properties that must hold for any

@@ -1,0 +1,65 @@
+"""The budget of a French commune and the rules of a participatory budget, as pure functions.
+
+Everything here is plain Python, numpy and pandas: no widget and no plotting, so each function can
+be tested, graded and reused outside Jupyter. Amounts are in euros (€) unless a docstring says
+otherwise; growth rates and interest rates are fractions (``0.02`` means 2 %).
+
+Contents, in the order of the lessons (one file each, all importable from here):
+
+1. The budget and its indicators (``indicators.py``): :class:`Budget`, :func:`gross_savings`, :func:`net_savings`,
+   :func:`debt_capacity_years`, :func:`alert_level`, :func:`is_golden_rule_respected`.
+2. Loans (``loans.py``): :func:`annuity`, :func:`debt_schedule`, :func:`estimate_outstanding_debt`.
+3. A multi-year projection (``projection.py``): :class:`Policy` and :func:`project_budget`.
+4. A real budget (``lanester.py``): :func:`lanester_2019_lines`, :func:`lanester_2019`, :func:`lanester_dgf`,
+   :func:`lanester_capital_programme`.
+5. Participatory budgeting (``participatory.py``): :func:`avignon_2017_projects`, :func:`simulate_votes`,
+   :func:`greedy_allocation`, :func:`equal_shares`, :func:`allocation_table`.
+"""
+
+from .datasets import AVIGNON, AVIGNON_FILE, LANESTER, SLUG  # noqa: F401
+from .indicators import (  # noqa: F401
+    RED_YEARS,
+    REFERENCE_CEILING_YEARS,
+    VIGILANCE_YEARS,
+    Budget,
+    alert_level,
+    capacity_ratio,
+    debt_capacity_years,
+    financing_gap,
+    gross_savings,
+    is_golden_rule_respected,
+    net_savings,
+)
+from .lanester import (  # noqa: F401
+    LANESTER_ASSUMED_REMAINING_YEARS,
+    LANESTER_LINES,
+    lanester_2019,
+    lanester_2019_lines,
+    lanester_capital_programme,
+    lanester_dgf,
+)
+from .loans import (  # noqa: F401
+    annuity,
+    debt_schedule,
+    estimate_outstanding_debt,
+)
+from .participatory import (  # noqa: F401
+    CITY_WIDE,
+    SECTOR_NAMES,
+    Allocation,
+    _approvals,
+    _costs,
+    allocation_table,
+    avignon_2017_projects,
+    clean_sector,
+    equal_shares,
+    funded_by_sector,
+    greedy_allocation,
+    simulate_votes,
+    vote_counts,
+)
+from .projection import (  # noqa: F401
+    PROJECTION_COLUMNS,
+    Policy,
+    project_budget,
+)

@@ -1,0 +1,207 @@
+"""A commune's budget and its indicators: savings, debt capacity, the golden rule (euros)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Budget:
+    """The real (cash) flows of one year of a commune's budget, in euros.
+
+    Only *real* flows are recorded: money that enters or leaves the commune. Accounting transfers
+    between the two sections (*opérations d'ordre*: the transfer to investment called
+    *autofinancement*, depreciation, treasury entries) are left out, because counting them would
+    count the same euro twice.
+
+    Operating section (*section de fonctionnement*), recurring items:
+
+    tax_revenue : float
+        Taxes (*impôts et taxes*): property taxes, housing tax and other local taxes, €.
+    grants : float
+        State grants and other contributions (*dotations et participations*, including the DGF), €.
+    other_operating_revenue : float
+        Every other real operating revenue (fees for services, rents, one-off income), €.
+    staff_costs : float
+        Staff costs (*charges de personnel*), €.
+    other_operating_expenses : float
+        Every other real operating expense except interest: purchases and services (*charges
+        générales*), grants paid to associations, unforeseen and exceptional items, €.
+    interest : float
+        Interest paid on the debt during the year (*charges financières*), €. It is an operating
+        expense; the repayment of capital is not.
+
+    Investment section (*section d'investissement*):
+
+    capital_repaid : float
+        Capital of the loans repaid during the year (*remboursement du capital*), €.
+    outstanding_debt : float
+        Debt outstanding on 1 January, before this year's repayments and new loans
+        (*encours de la dette*), €. See :attr:`year_end_debt` for 31 December.
+    investment_spending : float
+        Capital spending on works and equipment (*dépenses d'équipement*), €.
+    investment_revenue : float
+        Own investment revenue, loans excluded: FCTVA, capital grants, development tax, sales of
+        assets, €.
+    new_borrowing : float
+        New loans taken out during the year (*emprunt*), €.
+    year : int
+        The financial year, for example 2019.
+    """
+
+    tax_revenue: float
+    grants: float
+    other_operating_revenue: float
+    staff_costs: float
+    other_operating_expenses: float
+    interest: float
+    capital_repaid: float
+    outstanding_debt: float
+    investment_spending: float
+    investment_revenue: float
+    new_borrowing: float
+    year: int = 2019
+
+    def __post_init__(self) -> None:
+        for field in fields(self):
+            value = getattr(self, field.name)
+            if field.name == "year":
+                if not isinstance(value, (int, np.integer)):
+                    raise TypeError(f"Budget.year must be a whole year such as 2019, not {value!r}.")
+                continue
+            _check_amount(f"Budget.{field.name}", value)
+        if self.interest > 0 and self.outstanding_debt == 0:
+            raise ValueError(
+                "Budget.interest is positive but Budget.outstanding_debt is 0: interest is paid on a debt. "
+                "Give the debt outstanding on 1 January (encours de la dette)."
+            )
+        if self.capital_repaid > self.outstanding_debt:
+            raise ValueError(
+                f"Budget.capital_repaid ({self.capital_repaid:,.0f} €) is larger than the debt outstanding on "
+                f"1 January ({self.outstanding_debt:,.0f} €): a commune cannot repay more than it owes. "
+                "Check both amounts."
+            )
+
+    @property
+    def operating_revenue(self) -> float:
+        """Real operating revenue, €: taxes + grants + other operating revenue."""
+        return self.tax_revenue + self.grants + self.other_operating_revenue
+
+    @property
+    def operating_expenses(self) -> float:
+        """Real operating expenses *including interest*, €: staff + other expenses + interest."""
+        return self.staff_costs + self.other_operating_expenses + self.interest
+
+    @property
+    def year_end_debt(self) -> float:
+        """Debt outstanding on 31 December, €: 1 January debt − capital repaid + new borrowing."""
+        return self.outstanding_debt - self.capital_repaid + self.new_borrowing
+
+
+def _check_amount(name: str, value: float) -> None:
+    """Raise a clear error unless ``value`` is a finite amount of euros that is zero or more."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be a number of euros, not {value!r}.")
+    if not math.isfinite(value):
+        raise ValueError(f"{name} is {value}: give a finite amount in euros.")
+    if value < 0:
+        raise ValueError(
+            f"{name} is {value:,.0f} €, a negative amount. Amounts are written as positive euros: "
+            "record money coming in as revenue and money going out as an expense."
+        )
+
+
+def gross_savings(budget: Budget) -> float:
+    """Gross savings (*épargne brute*), €.
+
+    Real operating revenue minus real operating expenses, interest included. It is what the
+    recurring activity leaves each year to repay debt and to invest. Loans and the surplus carried
+    forward from earlier years are not part of it.
+    """
+    return budget.operating_revenue - budget.operating_expenses
+
+
+def net_savings(budget: Budget) -> float:
+    """Net savings (*épargne nette*), €: gross savings minus the capital of debt repaid in the year.
+
+    It is what is left, after paying the bank back, to pay for new investment without borrowing.
+    """
+    return gross_savings(budget) - budget.capital_repaid
+
+
+def capacity_ratio(debt: float, savings: float) -> float | None:
+    """Years of gross savings needed to repay ``debt`` (both in €), or ``None`` when ``savings`` ≤ 0.
+
+    With zero or negative savings the ratio is *meaningless* (not infinite, not negative): the
+    commune has nothing left each year to repay its debt, and that is what must be reported.
+    """
+    if savings <= 0:
+        return None
+    return debt / savings
+
+
+def debt_capacity_years(budget: Budget) -> float | None:
+    """Debt capacity (*capacité de désendettement*), in years, or ``None`` if gross savings ≤ 0.
+
+    Debt outstanding on 31 December divided by gross savings: how many years the commune would need
+    to repay all its debt if it devoted all its gross savings to it. A commune with zero or
+    negative gross savings gets ``None``: the ratio has no meaning, see :func:`capacity_ratio`.
+    """
+    return capacity_ratio(budget.year_end_debt, gross_savings(budget))
+
+
+#: Reference ceiling for communes and EPCI à fiscalité propre set by loi n° 2018-32, art. 29, for the
+#: 2018–2022 contracts with the 322 largest local authorities. It is a reference, not a legal cap.
+REFERENCE_CEILING_YEARS = 12.0
+#: Practitioners' usual reading: from about 10 years, watch the trend.
+VIGILANCE_YEARS = 10.0
+#: Practitioners' usual reading: 15 years or more is a red zone (loans last about 15 years).
+RED_YEARS = 15.0
+
+
+def alert_level(years: float | None) -> str:
+    """Classify a debt capacity in years with the usual practitioners' reading.
+
+    Returns ``"comfortable"`` (below 10), ``"vigilance"`` (10 to 12), ``"worrying"`` (above 12,
+    below 15), ``"red"`` (15 or more) or ``"meaningless"`` when ``years`` is ``None`` or NaN (zero or
+    negative savings). These bands are conventions of financial analysts, not legal limits.
+    """
+    if years is None or (isinstance(years, float) and math.isnan(years)):
+        return "meaningless"
+    if years < VIGILANCE_YEARS:
+        return "comfortable"
+    if years <= REFERENCE_CEILING_YEARS:
+        return "vigilance"
+    if years < RED_YEARS:
+        return "worrying"
+    return "red"
+
+
+def is_golden_rule_respected(budget: Budget) -> bool:
+    """Whether the budget borrows for investment only (the *règle d'or*, CGCT L1612-4).
+
+    Two conditions, both on real flows:
+
+    1. the operating section pays for itself: gross savings are zero or more, so no loan pays for
+       salaries, energy or interest;
+    2. the capital of debt repaid this year is covered by gross savings plus own investment revenue
+       (loans excluded), so no new loan repays an old one.
+    """
+    savings = gross_savings(budget)
+    return savings >= 0 and savings + budget.investment_revenue >= budget.capital_repaid
+
+
+def financing_gap(budget: Budget) -> float:
+    """Real investment spending not covered by the budget's resources, € (0 for a balanced budget).
+
+    Needs: capital spending + capital repaid. Resources: gross savings + own investment revenue +
+    new borrowing. A positive gap means resources are missing; a negative one, a surplus.
+    """
+    needs = budget.investment_spending + budget.capital_repaid
+    resources = gross_savings(budget) + budget.investment_revenue + budget.new_borrowing
+    return needs - resources
+
+
