@@ -1,0 +1,307 @@
+"""A real JupyterHub on loopback, driven over HTTP as browsers would: one instructor, three learners,
+two courses, and every learner a real Unix user.
+
+The module starts its own hub (``deploy/hub.py``) on free ports with its own state folder under /srv
+and its own accounts (``hubtest-*``), so it neither needs nor disturbs ``make hub``'s demo. The
+workflow runs once, in the fixtures: the instructor releases the exercise of both courses, the
+learners launch a lesson through the site's nbgitpuller link, fetch the exercise, answer and submit;
+the instructor collects and grades course A in the formgrader, the hub restarts, the instructor grades
+course B with the course's autograder and returns feedback, and the learners fetch it. Each test then asks one question about the result.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import COURSE_ROOT
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
+
+sys.path.insert(0, str(COURSE_ROOT / "book" / "_ext"))
+from launch_link import nbgitpuller_link  # noqa: E402
+
+from deploy import hub_setup  # noqa: E402
+from deploy.hub import Hub, marked_processes  # noqa: E402
+from deploy.hub_client import HubUser  # noqa: E402
+
+COURSE_A, COURSE_B = "local-governance", "local-governance-2027"
+ASSIGNMENT = "budgeting_01"
+TEACHER = "hubtest-teacher"
+LEARNER_1, LEARNER_2, LEARNER_3 = "hubtest-learner1", "hubtest-learner2", "hubtest-learner3"
+COHORT = {
+    "courses": {
+        COURSE_A: {"instructors": [TEACHER], "learners": [LEARNER_1, LEARNER_2]},
+        COURSE_B: {"instructors": [TEACHER], "learners": [LEARNER_3]},
+    }
+}
+COURSE_OF = {LEARNER_1: COURSE_A, LEARNER_2: COURSE_A, LEARNER_3: COURSE_B}
+#: Learners 1 and 3 answer every question (15 automatic points of 20); learner 2 submits the
+#: exercise as fetched (0 points).
+EXPECTED_SCORE = {LEARNER_1: 15.0, LEARNER_2: 0.0, LEARNER_3: 15.0}
+
+
+def as_user(name: str, command: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    """Run a shell command as the Unix user ``name`` (what that user could do in a terminal)."""
+    return subprocess.run(["su", name, "-s", "/bin/sh", "-c", command], capture_output=True, text=True, timeout=timeout)
+
+
+def answered(notebook: dict, source: dict) -> dict:
+    """The fetched ``notebook`` with every solution cell of the instructor's ``source`` filled in."""
+    solutions = {}
+    for cell in source["cells"]:
+        meta = cell["metadata"].get("nbgrader", {})
+        if meta.get("solution"):
+            text = "".join(cell["source"])
+            solutions[meta["grade_id"]] = "\n".join(
+                line for line in text.split("\n") if line.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION")
+            )
+    for cell in notebook["cells"]:
+        grade_id = cell["metadata"].get("nbgrader", {}).get("grade_id")
+        if grade_id in solutions:
+            cell["source"] = solutions[grade_id]
+    return notebook
+
+
+@pytest.fixture(scope="module")
+def hub_state(hub_machine_lock):
+    """A fresh state folder and fresh test accounts, set up as ``make hub`` does."""
+    if os.geteuid() != 0:
+        pytest.fail("The hub tests create Unix users: run them as root (as CI does).")
+    for name in (TEACHER, LEARNER_1, LEARNER_2, LEARNER_3):
+        home = Path(f"/home/{name}")
+        if home.exists():  # a previous run's homes: start from empty ones
+            shutil.rmtree(home)
+    state = Path(tempfile.mkdtemp(prefix="local-governance-hub-test-", dir="/srv"))
+    try:
+        yield state, hub_setup.set_up(state, COHORT, log=lambda message: None)
+    finally:
+        shutil.rmtree(state, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def hub(hub_state):
+    state, _ = hub_state
+    running = Hub.on_free_ports(state, services=len(COHORT["courses"]))
+    try:
+        running.start()
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture(scope="module")
+def people(hub, hub_state):
+    """Everyone logged in through the login form, with a token of their own."""
+    _, settings = hub_state
+    users = {}
+    for name, password in settings["passwords"].items():
+        user = HubUser(hub.url, name, password)
+        user.login()
+        user.create_token()
+        users[name] = user
+    return users
+
+
+@pytest.fixture(scope="module")
+def lesson(hub_state) -> str:
+    """The first lesson of the published course (its path in the repository)."""
+    _, settings = hub_state
+    return hub_setup.first_lesson(Path(settings["repository"]))
+
+
+@pytest.fixture(scope="module")
+def launched(hub, hub_state, people, lesson):
+    """Each learner clicks the first lesson's launch link; the JupyterLab address it opened."""
+    _, settings = hub_state
+    link = nbgitpuller_link(hub.url, settings["repository"], settings["branch"], lesson)
+    return {name: people[name].launch(link) for name in COURSE_OF}
+
+
+@pytest.fixture(scope="module")
+def workflow(hub, hub_state, people, launched):
+    """Release, fetch, answer, submit, grade (with a hub restart in the middle), return feedback."""
+    teacher = people[TEACHER]
+    record = {"lists_before_release": {}, "scores_before_restart": {}, "scores_after_restart": {}}
+    for course_id in (COURSE_A, COURSE_B):
+        teacher.formgrader_action(course_id, f"assignment/{ASSIGNMENT}/assign")
+        teacher.formgrader_action(course_id, f"assignment/{ASSIGNMENT}/release")
+
+    source = json.loads((COURSE_ROOT / "exercises" / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text())
+    record["other_course_lists"] = {
+        LEARNER_2: people[LEARNER_2].assignments(COURSE_B),
+        LEARNER_3: people[LEARNER_3].assignments(COURSE_A),
+    }
+    for name, course_id in COURSE_OF.items():
+        learner = people[name]
+        learner.assignment_action("fetch", course_id, ASSIGNMENT)
+        path = f"{course_id}/{ASSIGNMENT}/{ASSIGNMENT}.ipynb"
+        if EXPECTED_SCORE[name] > 0:
+            notebook = learner.read_file(path).json()["content"]
+            learner.write_notebook(path, answered(notebook, source))
+        learner.assignment_action("submit", course_id, ASSIGNMENT)
+
+    teacher.formgrader_action(COURSE_A, f"assignment/{ASSIGNMENT}/collect")
+    for name in (LEARNER_1, LEARNER_2):
+        teacher.formgrader_action(COURSE_A, f"submission/{ASSIGNMENT}/{name}/autograde")
+    record["scores_before_restart"] = scores(teacher, COURSE_A)
+
+    # The hub restarts (every server stops with it); the courses and the exchange stay on disk.
+    record["left_after_stop"] = hub.stop()
+    hub.start()
+    for name in COURSE_OF:
+        people[name].start_server()
+    for name in COURSE_OF:
+        people[name].wait_until_ready()
+    record["scores_after_restart"] = scores(teacher, COURSE_A)
+
+    # Course B is graded with the course's autograder, run as the course's grader account (what an
+    # instructor does for a large cohort: --jobs submissions at once).
+    teacher.formgrader_action(COURSE_B, f"assignment/{ASSIGNMENT}/collect")
+    course_b = hub_setup.course_folder(hub.state, COURSE_B)
+    record["autograder"] = as_user(
+        hub_setup.grader_account(COURSE_B),
+        f"cd {course_b} && PATH={hub_setup.ENVIRONMENT}/venv/bin:$PATH python -m autograder.cli grade {ASSIGNMENT} --jobs 2",
+        timeout=300,
+    )
+    for course_id in (COURSE_A, COURSE_B):
+        teacher.formgrader_action(course_id, f"assignment/{ASSIGNMENT}/generate_feedback")
+        teacher.formgrader_action(course_id, f"assignment/{ASSIGNMENT}/release_feedback")
+    record["scores_b"] = scores(teacher, COURSE_B)
+    for name, course_id in COURSE_OF.items():
+        people[name].assignment_action("fetch_feedback", course_id, ASSIGNMENT)
+    return record
+
+
+def scores(teacher: HubUser, course_id: str) -> dict[str, float]:
+    response = teacher.formgrader("GET", course_id, f"api/submissions/{ASSIGNMENT}")
+    assert response.status_code == 200, response.text[:500]
+    return {row["student"]: row["score"] for row in response.json() if row["submitted"]}
+
+
+def feedback_files(learner: HubUser, course_id: str) -> list[str]:
+    """Every feedback file in the learner's home, for the course's exercise."""
+    found = []
+    folder = f"{course_id}/{ASSIGNMENT}/feedback"
+    listing = learner.server("GET", f"api/contents/{folder}").json()
+    for submission in listing.get("content") or []:
+        for item in learner.server("GET", f"api/contents/{submission['path']}").json()["content"]:
+            found.append(item["path"])
+    return found
+
+
+# --- Logging in and launching a lesson ----------------------------------------------------------
+
+def test_every_learner_logs_in_and_the_launch_link_opens_a_working_jupyterlab(people, launched, lesson):
+    for name, lab_url in launched.items():
+        assert lab_url == people[name].server_url(f"lab/tree/course/{lesson}")
+        assert people[name].lab_is_working(), f"{name}'s JupyterLab does not answer"
+        page = people[name].browse(lab_url)
+        assert page.status_code == 200 and "jupyter-config-data" in page.text
+
+
+def test_the_launch_link_pulls_the_learners_branch_without_solutions_or_tests(people, launched, lesson):
+    learner = people[LEARNER_1]
+    assert learner.read_file(f"course/{lesson}").status_code == 200
+    for private in ("course/exercises/source", "course/tests"):
+        assert learner.read_file(private).status_code == 404, f"{private} reached a learner's home"
+    log = as_user(LEARNER_1, f"git -C /home/{LEARNER_1}/course log -1 --format=%s")
+    assert "without exercises/source, tests" in log.stdout
+
+
+def test_the_lesson_opens_as_a_notebook_through_jupytext(people, launched, lesson):
+    learner = people[LEARNER_2]
+    model = learner.read_file(f"course/{lesson}", type="notebook").json()
+    assert model["type"] == "notebook" and model["content"]["cells"]
+    settings = learner.server("GET", "lab/api/settings/@jupyterlab/docmanager-extension:plugin").json()
+    viewers = settings["schema"]["properties"]["defaultViewers"]["default"]  # the environment's override
+    assert viewers["markdown"] == "Jupytext Notebook"
+
+
+def test_a_learners_kernel_runs_as_that_learner_and_imports_the_installed_course(people, launched, lesson):
+    output = people[LEARNER_3].run_code(
+        "import getpass, modules\nfrom modules.common import data\nprint(getpass.getuser(), modules.__file__)"
+    )
+    user, location = output.split()
+    assert user == LEARNER_3
+    assert location.startswith(str(hub_setup.ENVIRONMENT)), location
+
+
+# --- nbgrader on the hub ------------------------------------------------------------------------
+
+def test_a_learner_sees_only_the_exercises_of_their_own_courses(workflow):
+    assert workflow["other_course_lists"] == {LEARNER_2: [], LEARNER_3: []}
+
+
+def test_each_submission_is_graded_under_the_learners_hub_name(workflow):
+    assert workflow["scores_before_restart"] == {LEARNER_1: EXPECTED_SCORE[LEARNER_1], LEARNER_2: EXPECTED_SCORE[LEARNER_2]}
+    assert workflow["autograder"].returncode == 0, workflow["autograder"].stdout + workflow["autograder"].stderr
+    assert workflow["scores_b"] == {LEARNER_3: EXPECTED_SCORE[LEARNER_3]}
+
+
+def test_no_submission_or_grade_is_lost_when_the_hub_restarts(workflow):
+    assert workflow["left_after_stop"] == [], "processes of the hub survived its stop"
+    assert workflow["scores_after_restart"] == workflow["scores_before_restart"]
+    assert LEARNER_3 in workflow["scores_b"], "course B's submission, made before the restart, was lost"
+
+
+def test_each_learner_gets_their_own_feedback_and_no_one_elses(people, workflow):
+    for name, course_id in COURSE_OF.items():
+        learner = people[name]
+        files = feedback_files(learner, course_id)
+        assert len(files) == 1 and files[0].endswith(f"{ASSIGNMENT}.html"), files
+        page = learner.read_file(files[0]).json()["content"]
+        score = re.search(r"\(Score: ([\d.]+) / ([\d.]+)\)", page)
+        assert score and float(score.group(1)) == EXPECTED_SCORE[name], f"{name} got the wrong feedback"
+        others = [other for other in COURSE_OF if other != name]
+        assert not any(other in page for other in others)
+        assert "BEGIN HIDDEN TESTS" not in page
+
+
+# --- What a learner must not be able to do -----------------------------------------------------
+
+def test_a_learner_cannot_open_a_formgrader(people, workflow):
+    learner = people[LEARNER_1]
+    assert learner.server("GET", "formgrader").status_code == 404, "the formgrader runs in a learner's server"
+    assert learner.browse(learner.server_url("formgrader")).status_code == 404
+    for course_id in (COURSE_A, COURSE_B):
+        response = learner.formgrader("GET", course_id, "api/assignments")
+        assert response.status_code == 403, f"a learner reached {course_id}'s formgrader"
+    assert people[TEACHER].formgrader("GET", COURSE_A, "api/assignments").status_code == 200
+
+
+def test_a_learner_cannot_list_the_exchange_inbox_or_read_others_work_or_the_gradebook(hub_state, workflow):
+    state, _ = hub_state
+    exchange = state / "exchange" / COURSE_A
+    course = hub_setup.course_folder(state, COURSE_A)
+    assert (exchange / "inbound").is_dir() and (course / "gradebook.db").is_file()
+    forbidden = {
+        "list the exchange's inbox": f"ls {exchange / 'inbound'}",
+        "list the released feedback": f"ls {exchange / 'feedback'}",
+        "read another learner's home": f"ls /home/{LEARNER_1}",
+        "read another learner's answers": f"cat /home/{LEARNER_1}/{COURSE_A}/{ASSIGNMENT}/{ASSIGNMENT}.ipynb",
+        "read the gradebook": f"cat {course / 'gradebook.db'}",
+        "read the solutions": f"ls {course / 'source'}",
+    }
+    for what, command in forbidden.items():
+        result = as_user(LEARNER_2, command)
+        assert result.returncode != 0 and "Permission denied" in result.stderr, f"a learner could {what}"
+    assert as_user(TEACHER, f"test -r {course / 'gradebook.db'}").returncode == 0, "the instructor cannot read the gradebook"
+
+
+# --- Stopping ---------------------------------------------------------------------------------
+
+def test_stopping_the_hub_stops_every_server_it_started(hub, people, workflow):
+    assert len(marked_processes(hub.mark)) >= 5, "the hub's processes carry no mark: the check below would prove nothing"
+    assert hub.stop() == [], "processes the hub started were still running after it stopped"
+    assert marked_processes(hub.mark) == []
+    with pytest.raises(Exception):
+        people[LEARNER_1].browse(people[LEARNER_1].server_url("api/status"))

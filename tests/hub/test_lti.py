@@ -1,0 +1,141 @@
+"""LTI 1.3 logins on the single-machine hub, with a learning platform played by the test.
+
+The test is the platform: it serves its public keys (JWKS) on loopback, starts the login as Moodle
+or Canvas would (third-party initiated login), signs the launch's id_token with its private key and
+posts it back, as the learner's browser does. The hub is configured through the settings block of
+``deploy/jupyterhub_config.py`` (``LTI13``), overridden by a JSON file.
+"""
+
+from __future__ import annotations
+
+import http.server
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from deploy import hub_setup
+from deploy.hub import Hub
+from deploy.hub_client import HubUser
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
+
+ISSUER = "https://platform.example.org"
+CLIENT_ID = "course-hub-test"
+COURSE = "local-governance"
+CONTEXT = {"id": "lms-course-7", "label": "LG-101", "title": "Local governance"}
+LEARNER_ROLE = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
+INSTRUCTOR_ROLE = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"
+
+
+class Platform:
+    """The learning platform: its key pair, its JWKS endpoint, and the launches it signs."""
+
+    def __init__(self) -> None:
+        self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self.key.public_key()))
+        jwk.update({"kid": "platform-key-1", "alg": "RS256", "use": "sig"})
+        body = json.dumps({"keys": [jwk]}).encode()
+
+        class Keys(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Keys)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def launch(self, hub_url: str, email: str, role: str) -> HubUser:
+        """A person clicks the course's activity in the platform; return them logged in to the hub."""
+        user = HubUser(hub_url, name="", password="")
+        start = user.session.post(f"{hub_url}/hub/lti13/oauth_login", allow_redirects=False, data={
+            "iss": ISSUER, "login_hint": email, "target_link_uri": f"{hub_url}/hub/home",
+            "client_id": CLIENT_ID, "lti_message_hint": "activity-1", "lti_deployment_id": "1",
+        })
+        assert start.status_code == 302, start.text[:500]
+        request = parse_qs(urlsplit(start.headers["Location"]).query)
+        now = int(time.time())
+        claims = {
+            "iss": ISSUER, "aud": CLIENT_ID, "sub": f"user-{email}", "email": email,
+            "iat": now, "exp": now + 300, "nonce": request["nonce"][0],
+            "https://purl.imsglobal.org/spec/lti/claim/version": "1.3.0",
+            "https://purl.imsglobal.org/spec/lti/claim/message_type": "LtiResourceLinkRequest",
+            "https://purl.imsglobal.org/spec/lti/claim/deployment_id": "1",
+            "https://purl.imsglobal.org/spec/lti/claim/target_link_uri": f"{hub_url}/hub/home",
+            "https://purl.imsglobal.org/spec/lti/claim/resource_link": {"id": "activity-1"},
+            "https://purl.imsglobal.org/spec/lti/claim/roles": [role],
+            "https://purl.imsglobal.org/spec/lti/claim/context": CONTEXT,
+        }
+        id_token = jwt.encode(claims, self.key, algorithm="RS256", headers={"kid": "platform-key-1"})
+        back = user.session.post(request["redirect_uri"][0], allow_redirects=False,
+                                 data={"id_token": id_token, "state": request["state"][0]})
+        assert back.status_code == 302, back.text[:500]
+        assert any(c.name.startswith("jupyterhub-hub-login") for c in user.session.cookies), "no login cookie"
+        user.name = user.session.get(f"{hub_url}/hub/api/user", headers={
+            "X-XSRFToken": user._xsrf("/hub/api")}).json()["name"]
+        return user
+
+
+@pytest.fixture(scope="module")
+def lti_hub(hub_machine_lock):
+    if os.geteuid() != 0:
+        pytest.fail("The hub tests create Unix users: run them as root (as CI does).")
+    platform = Platform()
+    state = Path(tempfile.mkdtemp(prefix="local-governance-hub-lti-", dir="/srv"))
+    created: list[str] = []
+    hub = None
+    try:
+        hub_setup.set_up(state, {"courses": {COURSE: {"instructors": [], "learners": []}}}, log=lambda message: None)
+        settings = state / "hub" / "lti13.json"
+        settings.write_text(json.dumps({
+            "issuer": ISSUER, "client_id": [CLIENT_ID], "authorize_url": f"{platform.url}/auth",
+            "jwks_endpoint": f"{platform.url}/jwks", "username_key": "email", "courses": {CONTEXT["id"]: COURSE},
+        }))
+        hub = Hub.on_free_ports(state, services=1, login="lti13",
+                                extra_environment={"COURSE_HUB_LTI13_SETTINGS": str(settings)})
+        hub.start()
+        yield hub, platform, created
+    finally:
+        if hub is not None:
+            hub.stop()
+        platform.server.shutdown()
+        for name in created:
+            subprocess.run(["userdel", "--remove", name], capture_output=True)
+        shutil.rmtree(state, ignore_errors=True)
+
+
+def test_a_learner_launched_from_the_platform_gets_a_unix_account_and_the_course_group(lti_hub):
+    hub, platform, created = lti_hub
+    learner = platform.launch(hub.url, "Jane.Doe@Example.org", LEARNER_ROLE)
+    created.append(learner.name)
+    assert learner.name.startswith("jane.doe-example.org-") and len(learner.name) <= 32
+    learner.create_token()
+    assert learner.model()["groups"] == [f"nbgrader-{COURSE}"]
+    learner.start_server()
+    learner.wait_until_ready()
+    assert learner.run_code("import getpass; print(getpass.getuser())").strip() == learner.name
+    assert learner.formgrader("GET", COURSE, "api/assignments").status_code == 403
+
+
+def test_an_instructor_launched_from_the_platform_reaches_the_course_formgrader(lti_hub):
+    hub, platform, created = lti_hub
+    teacher = platform.launch(hub.url, "prof.martin@example.org", INSTRUCTOR_ROLE)
+    created.append(teacher.name)
+    teacher.create_token()
+    assert teacher.model()["groups"] == [f"formgrade-{COURSE}"]
+    assert teacher.formgrader("GET", COURSE, "api/assignments").status_code == 200
