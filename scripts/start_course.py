@@ -4,7 +4,9 @@
 
 1. releases every exercise of ``exercises/source/`` into a local nbgrader exchange (``.make/exchange``),
    so that the learner can fetch it from JupyterLab's Assignments panel and submit it;
-2. serves the built site (``_build/html``) and starts JupyterLab (with nbgrader and jupytext) on the
+2. serves the built site (``_build/html``, with its precompressed ``.gz`` files: see
+   :class:`CourseSiteHandler`; ``python scripts/start_course.py --serve-only --site-dir DIR --site-port N``
+   runs this server alone) and starts JupyterLab (with nbgrader and jupytext) on the
    course folder;
 3. prints both addresses, and stops both cleanly on Ctrl-C (or SIGTERM).
 """
@@ -12,6 +14,8 @@
 from __future__ import annotations
 
 import argparse
+import functools
+import http.server
 import os
 import secrets
 import signal
@@ -30,11 +34,54 @@ START_TIMEOUT_SECONDS = 120
 STOP_GRACE_SECONDS = 10
 
 
+class CourseSiteHandler(http.server.SimpleHTTPRequestHandler):
+    """Serve the built site, sending the precompressed sibling ``x.js.gz`` of ``x.js`` when the browser accepts gzip.
+
+    The site's build (``book/_ext/course_site.py``) writes those siblings; a lesson page's widget
+    manager alone is 3.6 MB, and about 0.9 MB compressed.
+    """
+
+    def send_head(self):
+        path = self.translate_path(self.path)
+        compressed = path + ".gz"
+        accepts_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (accepts_gzip and os.path.isfile(path) and os.path.isfile(compressed)):
+            return super().send_head()
+        try:
+            file = open(compressed, "rb")
+        except OSError:
+            return super().send_head()
+        size = os.fstat(file.fileno()).st_size
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(path))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(size))
+        self.send_header("Vary", "Accept-Encoding")
+        self.send_header("Last-Modified", self.date_time_string(int(os.path.getmtime(path))))
+        self.end_headers()
+        return file
+
+    def log_message(self, format, *args):  # noqa: A002 (the name is the base class's)
+        pass
+
+
+def serve_site(site_dir: Path, port: int) -> None:
+    """Serve ``site_dir`` on 127.0.0.1:``port`` until interrupted."""
+    handler = functools.partial(CourseSiteHandler, directory=str(site_dir))
+    http.server.ThreadingHTTPServer.allow_reuse_address = True
+    with http.server.ThreadingHTTPServer((HOST, port), handler) as server:
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+
+
 def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--site-port", type=int, default=8080, help="port of the course site (default 8080)")
     parser.add_argument("--lab-port", type=int, default=8888, help="port of JupyterLab (default 8888)")
     parser.add_argument("--site-dir", type=Path, default=COURSE_ROOT / "_build" / "html", help="the built site")
+    parser.add_argument("--serve-only", action="store_true", help="only serve --site-dir on --site-port (no JupyterLab)")
     return parser.parse_args(argv)
 
 
@@ -118,6 +165,10 @@ def stop(processes: list[subprocess.Popen]) -> None:
 def main(argv: list[str] | None = None) -> int:
     arguments = parse_arguments(sys.argv[1:] if argv is None else argv)
     site_dir = arguments.site_dir.resolve()
+    if arguments.serve_only:
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
+        serve_site(site_dir, arguments.site_port)
+        return 0
     if not (site_dir / "index.html").exists():
         sys.exit(f"The course site is not built yet ({site_dir} has no index.html): run `make start` or `make book`.")
     for name, port in (("site", arguments.site_port), ("JupyterLab", arguments.lab_port)):
@@ -134,7 +185,8 @@ def main(argv: list[str] | None = None) -> int:
     assignments = release_exercises(exchange, environment)
 
     token = secrets.token_hex(16)
-    site_command = [sys.executable, "-m", "http.server", str(arguments.site_port), "--bind", HOST, "--directory", str(site_dir)]
+    site_command = [sys.executable, str(Path(__file__).resolve()), "--serve-only",
+                    "--site-port", str(arguments.site_port), "--site-dir", str(site_dir)]
     lab_command = [
         sys.executable, "-m", "jupyter", "lab", "--no-browser",
         f"--ServerApp.ip={HOST}", f"--ServerApp.port={arguments.lab_port}", "--ServerApp.port_retries=0",

@@ -7,6 +7,14 @@ What it adds to Jupyter Book, and why:
   ``node_modules/`` into ``_vendor/`` and served by the site itself (see ``_config.yml``).
 * **A link bar on every lesson**: "Launch on JupyterHub" (an nbgitpuller link to the same lesson
   on the institution's hub), "Download the notebook", and the lesson's exercise.
+* **Accessibility fixes** of the theme and of the widget manager, checked by axe-core in
+  ``tests/browser/``: theme components overridden in ``book/_templates/``, the
+  notebooks' show/hide toggles and the sidebar's section toggles named here, the sliders named by
+  ``book/_assets/course-a11y.js``, and the widget manager's icon fonts found on the site
+  (``book/_assets/course-widgets-path.js``).
+* **Precompressed files**: every large text file of the site gets a ``.gz`` sibling, which the
+  course's site server (``scripts/start_course.py``) sends to browsers that accept gzip; a lesson
+  page then transfers about a quarter of its size.
 * **Exercise pages** offer the learner's version of the nbgrader assignment, generated at build
   time from ``exercises/source/<assignment>/`` by ``nbgrader generate_assignment``, so the site
   never contains a solution or a hidden test.
@@ -17,6 +25,7 @@ The hub address and the course repository are set once, in ``_config.yml``
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import html
 import os
@@ -26,6 +35,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from markupsafe import Markup
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
@@ -51,6 +61,13 @@ VENDORED = [
 ]
 #: The html-manager's icon fonts, requested relative to the script that loads them.
 WIDGET_FONT_SUFFIXES = (".woff2", ".woff", ".ttf", ".eot", ".svg")
+
+#: Files of the built site that get a gzip-compressed sibling (``x.js`` → ``x.js.gz``).
+COMPRESSED_SUFFIXES = (".html", ".js", ".css", ".svg", ".json", ".txt", ".map", ".ttf", ".eot", ".otf")
+COMPRESS_MIN_BYTES = 1024
+
+#: Accessible names the theme and myst-nb leave out (axe-core rules in brackets).
+SIDEBAR_TOGGLE_NAME = "Show or hide the pages of this section"  # summary-name
 
 EXERCISES_FOLDER = "_exercises"
 NOTEBOOKS_FOLDER = "_notebooks"
@@ -217,6 +234,61 @@ def add_link_bar(app: Sphinx, pagename: str, templatename: str, context: dict, d
         context["body"] = bar + context["body"]
 
 
+def _has_widgets(app: Sphinx, pagename: str) -> bool:
+    """True when myst-nb adds the widget manager's scripts to ``pagename`` (it has a widget state)."""
+    from myst_nb.sphinx_ import NbMetadataCollector
+
+    try:
+        files = NbMetadataCollector.get_js_files(app.env, pagename)
+    except KeyError:  # a page that Sphinx makes (search, index) has no notebook data
+        return False
+    return any(str(path).endswith("require.js") for path, _ in files.values())
+
+
+def fix_accessibility(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Name the controls that the theme and myst-nb leave unnamed or misnamed on ``pagename``.
+
+    * myst-nb's "Show code cell source" toggle is a ``<summary aria-label="Toggle hidden content">``:
+      the label hides the visible text from screen readers (label-content-name-mismatch). Without
+      it, the toggle is named by what it says.
+    * The bibliography's entries carry ``role="doc-biblioentry"``, deprecated by DPUB-ARIA 1.1: axe-core
+      no longer counts them as items of their ``role="list"`` (aria-required-children, critical).
+      They become ``role="listitem"``.
+    * The sidebar's section toggles are ``<summary>`` elements holding only an icon (summary-name).
+    * Pages with widgets load ``course-widgets-path.js`` before require.js, so that the widget
+      manager finds its icon fonts in ``_static/widgets/``.
+    """
+    if "body" in context:
+        context["body"] = (
+            context["body"]
+            .replace('<summary aria-label="Toggle hidden content">', "<summary>")
+            .replace(' role="doc-biblioentry"', ' role="listitem"')
+        )
+    toctree = context.get("generate_toctree_html")
+    if callable(toctree) and not getattr(toctree, "course_named", False):
+        def named_toctree(*args, **kwargs):
+            return Markup(str(toctree(*args, **kwargs)).replace(
+                "<summary>", f'<summary aria-label="{html.escape(SIDEBAR_TOGGLE_NAME, quote=True)}">'))
+
+        named_toctree.course_named = True
+        context["generate_toctree_html"] = named_toctree
+    if _has_widgets(app, pagename):
+        app.add_js_file("course-widgets-path.js", priority=400)
+
+
+def compress_site(app: Sphinx, exception) -> None:
+    """Write a ``.gz`` sibling of every large text file of the built site (same bytes at every build)."""
+    if exception is not None or app.builder.format != "html":
+        return
+    for path in Path(app.outdir).rglob("*"):
+        if not path.is_file() or path.suffix not in COMPRESSED_SUFFIXES or path.stat().st_size < COMPRESS_MIN_BYTES:
+            continue
+        target = path.with_name(path.name + ".gz")
+        if target.exists() and target.stat().st_mtime >= path.stat().st_mtime:
+            continue
+        target.write_bytes(gzip.compress(path.read_bytes(), compresslevel=9, mtime=0))
+
+
 def _publish_executed_notebook(app: Sphinx, docname: str) -> str | None:
     """Copy the executed notebook of a lesson into the site; return its path inside the site."""
     executed = Path(app.outdir).parent / "jupyter_execute" / f"{docname}.ipynb"
@@ -276,5 +348,10 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", invalidate_cache_when_modules_change)
     app.connect("env-check-consistency", check_lessons)
     app.connect("html-page-context", add_link_bar)
+    # After the theme's handlers (priority 500), which put generate_toctree_html in the context.
+    app.connect("html-page-context", fix_accessibility, priority=900)
+    # Last, after the theme rewrites its files (pygments.css) at build-finished.
+    app.connect("build-finished", compress_site, priority=1000)
     app.add_css_file("course.css")
+    app.add_js_file("course-a11y.js", loading_method="defer")
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": False}

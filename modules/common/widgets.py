@@ -42,9 +42,16 @@ def slider(description: str, value: float, minimum: float, maximum: float, step:
     )
 
 
+#: CSS class of every verdict box: the course site's stylesheet (``book/_assets/course.css``) keeps
+#: its text readable (WCAG contrast) in the theme's light and dark modes.
+VERDICT_CLASS = "course-verdict"
+
+
 def verdict() -> widgets.HTML:
     """Return an empty box for the plain-language verdict of a simulation (set its ``value`` to HTML)."""
-    return widgets.HTML(value="", layout=widgets.Layout(min_height="3em"))
+    box = widgets.HTML(value="", layout=widgets.Layout(min_height="3em"))
+    box.add_class(VERDICT_CLASS)
+    return box
 
 
 class FigureView:

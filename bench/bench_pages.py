@@ -1,0 +1,117 @@
+"""Benchmark: page weight and load time of each lesson page of the course site, served from 127.0.0.1.
+
+For every lesson of ``book/_toc.yml`` it loads the page in Debian's Chromium (Playwright, empty
+cache each time) and measures the bytes transferred (every request of the page, as the network
+counted them) and the time to DOMContentLoaded, in three ways:
+
+* **served**: by the course's site server (``scripts/start_course.py``, as `make start` runs it),
+  which sends the precompressed ``.gz`` files that the build writes;
+* **plain**: by ``python -m http.server`` (no compression), for comparison;
+* **baseline**: the same page from the course's server without its widget and MathJax scripts
+  (those requests are blocked), measured in the same run.
+
+The target is under 2 MB transferred per lesson page (served). It prints one markdown table and
+exits 0 (a benchmark reports, it does not fail). ``BENCH_SITE=path/to/_build/html`` measures an
+existing build; by default the site is built from this checkout into a temporary folder.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+from scripts.start_course import CourseSiteHandler  # noqa: E402
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, lesson_docnames  # noqa: E402
+
+TARGET_BYTES = 2 * 1024 * 1024
+HEAVY_SCRIPTS = re.compile(r"/_static/(widgets|mathjax)/")
+
+
+class PlainHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002
+        pass
+
+
+def serve(directory: Path, handler_class) -> tuple[http.server.ThreadingHTTPServer, str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler_class, directory=str(directory)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+def build_site(output: Path) -> Path:
+    environment = dict(os.environ, PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""))
+    command = [str(Path(sys.executable).parent / "jupyter-book"), "build", ".", "--toc", "book/_toc.yml",
+               "--path-output", str(output)]
+    result = subprocess.run(command, cwd=REPO, env=environment, capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.exit(f"The site did not build:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+    return output / "_build" / "html"
+
+
+def measure(browser, url: str, block_heavy: bool = False) -> tuple[int, float]:
+    """Load ``url`` with an empty cache; return (bytes transferred, DOMContentLoaded in ms)."""
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    if block_heavy:
+        page.route(HEAVY_SCRIPTS, lambda route: route.abort())
+    session = context.new_cdp_session(page)
+    session.send("Network.enable")
+    session.send("Network.setCacheDisabled", {"cacheDisabled": True})
+    transferred = []
+    session.on("Network.loadingFinished", lambda event: transferred.append(event["encodedDataLength"]))
+    page.goto(url, wait_until="load")
+    page.wait_for_load_state("networkidle")
+    loaded = page.evaluate("performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd")
+    context.close()
+    return sum(transferred), loaded
+
+
+def megabytes(size: int) -> str:
+    return f"{size / 1024 / 1024:.2f} MB"
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory(prefix="bench-pages-") as temporary:
+        site = Path(os.environ["BENCH_SITE"]) if os.environ.get("BENCH_SITE") else build_site(Path(temporary))
+        course_server, course_url = serve(site, CourseSiteHandler)
+        plain_server, plain_url = serve(site, PlainHandler)
+        rows = []
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            for docname in lesson_docnames():
+                measure(browser, f"{course_url}{docname}.html")  # warm the server's file cache
+                served = measure(browser, f"{course_url}{docname}.html")
+                plain = measure(browser, f"{plain_url}{docname}.html")
+                baseline = measure(browser, f"{course_url}{docname}.html", block_heavy=True)
+                rows.append((docname, served, plain, baseline))
+            browser.close()
+        course_server.shutdown()
+        plain_server.shutdown()
+
+    print("\n### Lesson pages: weight and load time (127.0.0.1, empty cache, Debian's Chromium)\n")
+    print("Served = the course's site server (`make start`), gzip from the build's `.gz` files; plain = "
+          "`python -m http.server`; baseline = served, without the widget and MathJax scripts (same run).\n")
+    print("| lesson page | served: transferred | served: DOMContentLoaded | plain: transferred | plain: DOMContentLoaded "
+          "| baseline: transferred | baseline: DOMContentLoaded | served ÷ baseline (bytes) | target < 2 MB |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for docname, (size, loaded), (plain_size, plain_loaded), (base_size, base_loaded) in rows:
+        verdict = "PASS" if size < TARGET_BYTES else "FAIL"
+        print(f"| {docname} | {megabytes(size)} | {loaded:.0f} ms | {megabytes(plain_size)} | {plain_loaded:.0f} ms "
+              f"| {megabytes(base_size)} | {base_loaded:.0f} ms | {size / base_size:.2f}x | {verdict} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

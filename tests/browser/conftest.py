@@ -1,0 +1,110 @@
+"""Fixtures of the browser tests: Debian's Chromium driven by Playwright, the built site served on
+127.0.0.1 (by the course's own site server, which sends precompressed files), axe-core, and the
+folder where the test run leaves screenshots for a person to look at."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import re
+import threading
+from pathlib import Path
+
+import pytest
+
+from scripts.start_course import CourseSiteHandler
+from tests.conftest import COURSE_ROOT, toc_docnames
+
+#: Debian's Chromium (`make test` installs it with apt); Playwright never downloads a browser here.
+CHROMIUM = "/usr/bin/chromium"
+#: Without these, headless Chromium keeps trying to reach Google's servers (PITFALLS.md).
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+AXE = COURSE_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = COURSE_ROOT / "_build" / "screenshots"
+VIEWPORT = {"width": 1280, "height": 900}
+
+
+def lesson_docnames() -> list[str]:
+    """Pages of a module folder (book/<slug>/...) that are notebooks (their front matter has a kernelspec)."""
+    names = []
+    for docname in toc_docnames():
+        source = COURSE_ROOT / f"{docname}.md"
+        if len(docname.split("/")) == 3 and source.exists():
+            front_matter = source.read_text(encoding="utf-8").split("\n---", 1)[0]
+            if "kernelspec:" in front_matter:
+                names.append(docname)
+    return names
+
+
+def exercise_docnames() -> list[str]:
+    """Pages whose front matter names an nbgrader assignment (``assignment:``)."""
+    names = []
+    for docname in toc_docnames():
+        source = COURSE_ROOT / f"{docname}.md"
+        if source.exists() and re.search(r"^assignment:", source.read_text(encoding="utf-8").split("\n---", 1)[0], re.M):
+            names.append(docname)
+    return names
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site) -> str:
+    """The built site, served on a free port of 127.0.0.1 for the whole session."""
+    assert built_site.returncode == 0, f"the site did not build:\n{built_site.log[-3000:]}"
+    handler = functools.partial(CourseSiteHandler, directory=str(built_site.html))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package (apt-get install chromium).")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: run `npm ci` in the repository root (package.json lists axe-core).")
+    return AXE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def screenshots() -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS
+
+
+def run_axe(page, axe_source: str) -> list[dict]:
+    """Run axe-core in ``page``; return its serious and critical violations, one line of detail per element."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(content=axe_source)
+    return page.evaluate(
+        """async () => {
+            const result = await axe.run(document, {resultTypes: ["violations"]});
+            return result.violations
+                .filter(v => v.impact === "serious" || v.impact === "critical")
+                .map(v => ({id: v.id, impact: v.impact, help: v.help,
+                            nodes: v.nodes.map(n => n.target.join(" ") + ": " + n.failureSummary.split("\\n").slice(0, 2).join(" "))}));
+        }"""
+    )
+
+
+def wait_for_widgets(page, timeout_ms: int = 30_000) -> None:
+    """Wait until the saved widget state of ``page`` (if any) has been drawn by the widget manager."""
+    if page.locator("script[type='application/vnd.jupyter.widget-view+json']").count():
+        page.wait_for_selector(".jupyter-widgets .noUi-handle[aria-label]", timeout=timeout_ms)
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.jupyter-widgets img')].every(img => img.complete && img.naturalWidth > 0)",
+            timeout=timeout_ms,
+        )
