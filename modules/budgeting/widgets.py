@@ -306,8 +306,8 @@ class BudgetSimulator:
     def _update_verdict(self) -> None:
         level = model.alert_level(self.frame["debt_capacity_years"].iloc[-1])
         alarm = level in ("worrying", "red", "meaningless") or not self.frame["golden_rule_respected"].all()
-        colour = plotting.ALERT_COLOUR if alarm else plotting.PALETTE["black"]
-        self.verdict.value = f'<p style="color:{colour};font-size:1.05em" role="status">{html.escape(self.verdict_text())}</p>'
+        colour = f"color:{plotting.ALERT_TEXT_COLOUR};" if alarm else ""
+        self.verdict.value = f'<p style="{colour}font-size:1.05em" role="status">{html.escape(self.verdict_text())}</p>'
 
 
 # ---------------------------------------------------------------------------------------------
