@@ -18,7 +18,7 @@ HUB_LOGIN ?= native
 
 # Debian packages: to create the environment, and (in addition) to run the tests.
 APT_START := python3-venv python3-dev nodejs:node npm:npm git:git
-APT_TEST := $(APT_START) postgresql
+APT_TEST := $(APT_START) postgresql chromium:chromium
 
 BOOK_SOURCES := $(shell find book modules exercises/source templates -type f -not -path '*/__pycache__/*' 2>/dev/null) _config.yml
 

@@ -1,0 +1,125 @@
+"""The ``autograder`` command: argument parsing only; each command lives in its own module.
+
+    autograder grade ASSIGNMENT [--student ID ...] [--jobs N] [--force]
+    autograder export ASSIGNMENT --csv FILE
+    autograder report ASSIGNMENT --out DIR
+
+Run it from the course folder (the one with ``nbgrader_config.py``, ``exercises/`` here) or give
+that folder with ``--course PATH``. Exit status: 0 when the command did its work (submissions that
+could not be graded are recorded with the reason, and listed), 2 when it could not run at all (a
+wrong course folder or assignment name), with a message saying what to do; 130 after Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from .course import Course, CourseError
+
+EXIT_OK = 0
+EXIT_CANNOT_RUN = 2
+EXIT_INTERRUPTED = 130
+
+
+COURSE_HELP = "the nbgrader course folder, with nbgrader_config.py (default: the current folder)"
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(
+        prog="autograder",
+        description="Fast, resumable autograding of nbgrader submissions, with exports and reports for instructors.",
+    )
+    main.add_argument("--course", metavar="PATH", default=None, help=COURSE_HELP)
+    # --course is accepted after the command too ("autograder grade A --course PATH").
+    course = argparse.ArgumentParser(add_help=False)
+    course.add_argument("--course", metavar="PATH", default=argparse.SUPPRESS, help=COURSE_HELP)
+    commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    grade = commands.add_parser(
+        "grade", parents=[course], help="autograde collected submissions, write feedback and record the scores",
+        description="Autograde every collected submission in submitted/<student>/ASSIGNMENT/ (or the "
+        "named students'), write each learner's feedback, and record the scores in the gradebook. "
+        "Submissions already graded are left as they are unless they were submitted again or --force is given.",
+    )
+    grade.add_argument("assignment", metavar="ASSIGNMENT", help="the assignment to grade, e.g. budgeting_01")
+    grade.add_argument(
+        "--student", metavar="ID", action="append", default=None,
+        help="grade only this learner's submission (repeat the option for several learners)",
+    )
+    grade.add_argument(
+        "--jobs", metavar="N", type=positive_int, default=None,
+        help="how many notebooks to run at once (default: the number of cores of this machine); a "
+        "notebook stuck in a cell past half its time limit waits at the lowest CPU priority and does "
+        "not count, so another one starts meanwhile",
+    )
+    grade.add_argument(
+        "--force", action="store_true",
+        help="grade again the submissions that are already graded (scores written by hand are kept, "
+        "as with nbgrader autograde --force)",
+    )
+
+    export = commands.add_parser(
+        "export", parents=[course], help="write the scores of an assignment to a CSV file",
+        description="Write one row per learner and graded part, plus one total row per learner.",
+    )
+    export.add_argument("assignment", metavar="ASSIGNMENT", help="the assignment to export")
+    export.add_argument("--csv", metavar="FILE", required=True, type=Path, help="the CSV file to write")
+
+    report = commands.add_parser(
+        "report", parents=[course], help="write an HTML report with plots of an assignment's results",
+        description="Write DIR/index.html: score distribution, score per part, the tests failed most "
+        "often with their messages, and the time spent grading.",
+    )
+    report.add_argument("assignment", metavar="ASSIGNMENT", help="the assignment to report on")
+    report.add_argument("--out", metavar="DIR", required=True, type=Path, help="the folder to write the report into")
+    return main
+
+
+def positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = parser().parse_args(argv)
+    # nbgrader runs tools (alembic) from PATH: make sure this environment's come first.
+    bin_dir = str(Path(sys.executable).parent)
+    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+    try:
+        course = Course.open(arguments.course)
+        if arguments.command == "grade":
+            from . import grade
+
+            run = grade.grade(course, arguments.assignment, arguments.student, arguments.jobs, arguments.force)
+            print(run.summary())
+        elif arguments.command == "export":
+            from . import export
+
+            rows = export.export(course, arguments.assignment, arguments.csv)
+            print(f"Wrote {rows} rows to {arguments.csv}.")
+        elif arguments.command == "report":
+            from . import report
+
+            page = report.report(course, arguments.assignment, arguments.out)
+            print(f"Wrote the report of {arguments.assignment} to {page}.")
+    except CourseError as error:
+        print(f"autograder: {error}", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    except KeyboardInterrupt:
+        print(
+            "\nautograder: stopped. The submissions graded so far are kept; run the same command "
+            "again to grade the others.",
+            file=sys.stderr,
+        )
+        return EXIT_INTERRUPTED
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,175 @@
+"""Step 1 of grading a submission, in a worker process: sanitize its notebooks and run them.
+
+This is nbgrader's ``Autograde`` up to the first step that writes to the gradebook, with nbgrader's
+own preprocessors in nbgrader's order (and the course's configuration of them), so the executed
+notebooks are those ``nbgrader autograde`` would produce. The steps that write scores run in the
+main process (:mod:`autograder.record`), one submission at a time.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+from nbclient.exceptions import DeadKernelError
+from nbconvert.exporters import NotebookExporter
+from nbgrader import utils
+from nbgrader.converters import Autograde
+from nbgrader.nbgraderformat import SchemaTooNewError, SchemaTooOldError
+from nbgrader.preprocessors import AssignLatePenalties, Execute, SaveAutoGrades
+from traitlets.config import Config
+from traitlets.utils.importstring import import_item
+
+from .course import Course, Submission
+from .outcomes import Failure
+from .preprocessors import GradingExecute
+
+#: Messages longer than this are cut in the outcome records (the feedback keeps them whole).
+MESSAGE_LENGTH = 300
+
+
+@dataclass
+class Executed:
+    """The executed notebooks of one submission, ready to be scored (or why it could not run)."""
+
+    student: str
+    notebooks: dict[str, str] = field(default_factory=dict)  # notebook name -> notebook JSON
+    failures: list[Failure] = field(default_factory=list)
+    error: str | None = None
+    seconds: float = 0.0
+
+
+class Pipeline:
+    """nbgrader's autograde steps for this course, split where the gradebook writes begin."""
+
+    def __init__(self, course: Course) -> None:
+        self.course = course
+        self.autograde = Autograde(coursedir=course.coursedir, config=course.config)
+        config = Config(course.config)
+        config.merge(Config({"Exporter": {"default_preprocessors": []}}))
+        self.config = config
+        steps = [import_item(step) if isinstance(step, str) else step for step in self.autograde.autograde_preprocessors]
+        steps = [GradingExecute if step is Execute else step for step in steps]
+        split = next(
+            (index for index, step in enumerate(steps) if _is_subclass(step, (SaveAutoGrades, AssignLatePenalties))),
+            len(steps),
+        )
+        self.sanitize_steps = [import_item(step) if isinstance(step, str) else step
+                               for step in self.autograde.sanitize_preprocessors]
+        self.run_steps = steps[:split]
+        self.record_steps = steps[split:]
+
+    def exporter(self, steps: list) -> NotebookExporter:
+        exporter = NotebookExporter(parent=self.autograde, config=self.config)
+        for step in steps:
+            exporter.register_preprocessor(step)
+        return exporter
+
+    def resources(self, submission: Submission, notebook: str) -> dict:
+        return {
+            "unique_key": notebook,
+            "output_files_dir": f"{notebook}_files",
+            "nbgrader": {
+                "student": submission.student,
+                "assignment": submission.assignment,
+                "notebook": notebook,
+                "db_url": self.course.db_url,
+            },
+        }
+
+
+def _is_subclass(step, classes) -> bool:
+    return isinstance(step, type) and issubclass(step, classes)
+
+
+def prepare_folder(pipeline: Pipeline, submission: Submission) -> Path:
+    """Make ``autograded/<student>/<assignment>/`` afresh, with the submitted files other than
+    notebooks, then the assignment's own files from ``source/`` over them (as nbgrader does)."""
+    course = pipeline.course
+    destination = course.folder("autograded", submission.student, submission.assignment)
+    if destination.exists():
+        shutil.rmtree(destination)
+    destination.mkdir(parents=True)
+    ignore = list(course.coursedir.ignore)
+    for filename in utils.find_all_files(str(submission.folder), ignore + ["*.ipynb"]):
+        target = destination / os.path.relpath(filename, submission.folder)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(filename, target)
+    source = course.folder("source", ".", submission.assignment)
+    excluded = {str(source / name) for name in pipeline.autograde.exclude_overwriting.get(submission.assignment, [])}
+    for filename in sorted(set(utils.find_all_files(str(source), ignore + ["*.ipynb"])) - excluded):
+        target = destination / os.path.relpath(filename, source)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.exists():
+            target.unlink()
+        shutil.copy(filename, target)
+    return destination
+
+
+def execute_submission(pipeline: Pipeline, submission: Submission, notebooks: list[str]) -> Executed:
+    """Sanitize and run the submitted notebooks of ``submission`` that belong to the assignment."""
+    started = time.monotonic()
+    executed = Executed(student=submission.student)
+    try:
+        destination = prepare_folder(pipeline, submission)
+        sanitize = pipeline.exporter(pipeline.sanitize_steps)
+        run = pipeline.exporter(pipeline.run_steps)
+        for notebook in notebooks:
+            submitted = submission.folder / f"{notebook}.ipynb"
+            if not submitted.exists():
+                continue
+            resources = pipeline.resources(submission, notebook)
+            output, _ = sanitize.from_filename(str(submitted), resources=resources)
+            sanitized = destination / f"{notebook}.ipynb"
+            sanitized.write_text(output, encoding="utf-8")
+            resources = pipeline.resources(submission, notebook)
+            with utils.setenv(NBGRADER_EXECUTION="autograde"):
+                output, _ = run.from_filename(str(sanitized), resources=resources)
+            executed.notebooks[notebook] = output
+            executed.failures.extend(failures_of(notebook, nbformat.reads(output, as_version=4)))
+    except Exception as error:  # one broken submission must not stop the others
+        executed.error = plain_reason(error)
+        executed.notebooks.clear()
+    executed.seconds = time.monotonic() - started
+    return executed
+
+
+def failures_of(notebook: str, nb) -> list[Failure]:
+    """The graded cells whose run failed (an error, or text on stderr, which nbgrader scores 0)."""
+    failures = []
+    for cell in nb.cells:
+        if not (cell.cell_type == "code" and utils.is_grade(cell)):
+            continue
+        part = cell.metadata["nbgrader"]["grade_id"]
+        for output in cell.get("outputs", []):
+            if output.output_type == "error":
+                message = (output.get("evalue") or "").strip()
+                failures.append(Failure(notebook, part, output.get("ename", "Error"), message[:MESSAGE_LENGTH]))
+                break
+            if output.output_type == "stream" and output.get("name") == "stderr":
+                text = output.get("text", "").strip().splitlines()
+                failures.append(Failure(notebook, part, "stderr", (text[-1] if text else "")[:MESSAGE_LENGTH]))
+                break
+    return failures
+
+
+def plain_reason(error: BaseException) -> str:
+    """Why a submission could not be graded, in words an instructor can act on."""
+    if isinstance(error, nbformat.reader.NotJSONError) or isinstance(error, nbformat.ValidationError):
+        return "the notebook file is damaged (it is not a valid notebook): ask the learner to submit it again"
+    if isinstance(error, DeadKernelError):
+        return ("the notebook stopped the Python kernel that ran it (its code may exit Python or use too "
+                "much memory): open it to see which cell")
+    if isinstance(error, SchemaTooOldError):
+        return "the notebook uses an old nbgrader format: run `nbgrader update` on the submissions"
+    if isinstance(error, SchemaTooNewError):
+        return "the notebook was made with a newer nbgrader: update nbgrader"
+    if isinstance(error, FileNotFoundError):
+        return f"a file is missing: {error.filename}"
+    last = traceback.format_exception_only(type(error), error)[-1].strip()
+    return f"unexpected error while running the notebook ({last})"

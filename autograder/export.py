@@ -1,0 +1,99 @@
+"""``autograder export``: the scores of an assignment as a CSV file, for a spreadsheet or an LMS.
+
+One row per learner and graded part, then one ``total`` row per learner. Scores come from the
+gradebook, so grades given by hand in the formgrader are included; the grading status and reason
+come from the autograder's outcome records.
+
+Columns: ``student``, ``assignment``, ``notebook``, ``part`` (the grade_id of the cell, or
+``total``), ``score`` and ``max_score`` (points), ``needs_manual_grading`` (yes/no),
+``late_penalty`` (points, on the total row), ``status`` and ``reason`` (on the total row).
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+from .course import Course
+from .grade import outcome_store
+from .outcomes import FAILED, GRADED, MANUAL
+
+COLUMNS = ["student", "assignment", "notebook", "part", "score", "max_score", "needs_manual_grading",
+           "late_penalty", "status", "reason"]
+
+
+@dataclass
+class PartScore:
+    student: str
+    notebook: str
+    part: str
+    score: float | None
+    max_score: float
+    needs_manual_grade: bool
+
+
+@dataclass
+class Total:
+    student: str
+    score: float
+    max_score: float
+    late_penalty: float
+    needs_manual_grade: bool
+
+
+def gradebook_scores(course: Course, assignment: str) -> tuple[list[PartScore], list[Total]]:
+    """Every part score and every total of ``assignment`` in the gradebook."""
+    course.assignment_notebooks(assignment)  # explains an unknown or ungenerated assignment
+    parts, totals = [], []
+    with course.gradebook() as gradebook:
+        for submission in sorted(gradebook.assignment_submissions(assignment), key=lambda s: s.student_id):
+            for notebook in submission.notebooks:
+                for grade in notebook.grades:
+                    parts.append(PartScore(submission.student_id, notebook.name, grade.name, grade.score,
+                                           grade.max_score, bool(grade.needs_manual_grade)))
+            totals.append(Total(submission.student_id, submission.score, submission.max_score,
+                                submission.late_submission_penalty or 0.0, bool(submission.needs_manual_grade)))
+    return parts, totals
+
+
+def number(value: float | None) -> str:
+    """``2.0`` -> ``"2"``, ``1.5`` -> ``"1.5"``, None -> ``""``."""
+    if value is None:
+        return ""
+    return f"{value:g}"
+
+
+def export(course: Course, assignment: str, path: Path) -> int:
+    """Write the CSV file; return the number of rows written (header excluded)."""
+    parts, totals = gradebook_scores(course, assignment)
+    outcomes = {outcome.student: outcome for outcome in outcome_store(course, assignment).all()}
+    rows = []
+    for part in parts:
+        rows.append({
+            "student": part.student, "assignment": assignment, "notebook": part.notebook, "part": part.part,
+            "score": number(part.score), "max_score": number(part.max_score),
+            "needs_manual_grading": "yes" if part.needs_manual_grade else "no",
+            "late_penalty": "", "status": "", "reason": "",
+        })
+    for total in totals:
+        outcome = outcomes.get(total.student)
+        if outcome is not None and outcome.status == FAILED:
+            status, reason = FAILED, outcome.reason
+        else:
+            status, reason = (MANUAL if total.needs_manual_grade else GRADED), ""
+        rows.append({
+            "student": total.student, "assignment": assignment, "notebook": "", "part": "total",
+            "score": number(total.score - total.late_penalty), "max_score": number(total.max_score),
+            "needs_manual_grading": "yes" if total.needs_manual_grade else "no",
+            "late_penalty": number(total.late_penalty), "status": status, "reason": reason,
+        })
+    rows.sort(key=lambda row: (row["student"], row["part"] == "total"))
+    path = Path(path)
+    if path.parent != Path(""):
+        path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", newline="", encoding="utf-8") as stream:
+        writer = csv.DictWriter(stream, fieldnames=COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+    return len(rows)

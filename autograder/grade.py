@@ -1,0 +1,286 @@
+"""``autograder grade``: autograde the collected submissions of an assignment, fast and resumably.
+
+For each submission that is not graded yet (or was submitted again since), in order:
+
+1. a worker process sanitizes and runs its notebooks (:mod:`autograder.execute`), in a kernel
+   forked from a process that has already imported the heavy libraries (:mod:`autograder.launch`);
+2. the main process writes the scores to the gradebook (:mod:`autograder.record`), one submission
+   at a time, so no two jobs write the gradebook at once;
+3. a worker writes the learner's feedback page (:mod:`autograder.feedback`);
+4. the main process writes the submission's outcome record (:mod:`autograder.outcomes`), which marks
+   it as done. Stopped before that, it is graded again by the next run; never twice otherwise.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import time
+from collections import deque
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from .course import Course, Submission
+from .execute import Executed, Pipeline
+from .outcomes import FAILED, Outcome, OutcomeStore
+from .progress import ProgressBar, summary
+from .record import record_submission
+from . import speedups, workers
+
+#: Feedback tasks handed to the writers beyond one per writer, so a writer never waits for the main process.
+EXTRA_TASKS = 1
+#: Processes that write feedback pages, beside the ``jobs`` processes that run notebooks: a page
+#: is written while the next notebooks run, so no job waits for it.
+FEEDBACK_WRITERS = 1
+#: How often a submission is tried again after its worker process died, before it counts as failed.
+WORKER_RETRIES = 1
+
+
+def default_jobs() -> int:
+    """The number of cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+@dataclass
+class GradeRun:
+    """What one ``autograder grade`` run did."""
+
+    assignment: str
+    outcomes: list[Outcome] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    jobs: int = 1
+
+    def summary(self) -> str:
+        if not (self.outcomes or self.skipped or self.missing):
+            return (f"There is no submission of {self.assignment} to grade in submitted/<student>/{self.assignment}/. "
+                    f"Collect the submissions first, for example with `nbgrader collect {self.assignment}`.")
+        return summary(self.assignment, self.outcomes, len(self.skipped), self.missing, self.seconds, self.jobs)
+
+
+def is_up_to_date(course: Course, submission: Submission, outcome: Outcome | None) -> bool:
+    """Graded already, from this very submission (nbgrader's timestamp), with its files in place."""
+    if outcome is None or outcome.status == FAILED or outcome.submitted_at != submission.timestamp_text:
+        return False
+    autograded = course.folder("autograded", submission.student, submission.assignment)
+    return all((autograded / f"{name}.ipynb").exists() for name in submission.notebooks if name)
+
+
+def plan(course: Course, assignment: str, students: list[str] | None, force: bool):
+    """(submissions to grade, students already graded, students without a submission, notebooks)."""
+    notebooks = course.assignment_notebooks(assignment)
+    submissions, missing = course.submissions(assignment, students)
+    store = outcome_store(course, assignment)
+    todo, skipped = [], []
+    for submission in submissions:
+        if force or not is_up_to_date(course, submission, store.load(submission.student)):
+            todo.append(submission)
+        else:
+            skipped.append(submission.student)
+    return todo, skipped, missing, notebooks
+
+
+def outcome_store(course: Course, assignment: str) -> OutcomeStore:
+    return OutcomeStore(course.root / course.coursedir.autograded_directory, assignment)
+
+
+def grade(
+    course: Course,
+    assignment: str,
+    students: list[str] | None = None,
+    jobs: int | None = None,
+    force: bool = False,
+    progress: TextIO | None = None,
+) -> GradeRun:
+    """Grade the submissions of ``assignment`` that need it; see the module's documentation."""
+    started = time.monotonic()
+    todo, skipped, missing, notebooks = plan(course, assignment, students, force)
+    jobs = max(1, min(jobs or default_jobs(), len(todo) or 1))
+    run = GradeRun(assignment, skipped=skipped, missing=missing, jobs=jobs)
+    if todo:
+        bar = ProgressBar(len(todo), stream=progress or sys.stderr, label=f"Grading {assignment}")
+        try:
+            Scheduler(course, assignment, notebooks, todo, jobs, bar, run.outcomes).run()
+        finally:
+            bar.close()
+    run.seconds = time.monotonic() - started
+    return run
+
+
+class Scheduler:
+    """Hands submissions to the workers and records their results, feedback first."""
+
+    def __init__(self, course: Course, assignment: str, notebooks: list[str], todo: list[Submission],
+                 jobs: int, bar: ProgressBar, outcomes: list[Outcome]) -> None:
+        self.course = course
+        self.assignment = assignment
+        self.notebooks = notebooks
+        self.pending: deque[Submission] = deque(todo)
+        self.feedback: deque[tuple[Submission, Outcome]] = deque()
+        self.inflight: dict = {}  # future -> (kind, submission, outcome)
+        self.owner: dict = {}  # future -> the pool that runs it
+        self.jobs = jobs
+        self.bar = bar
+        self.outcomes = outcomes
+        self.store = outcome_store(course, assignment)
+        speedups.install()
+        self.pipeline = Pipeline(course)
+        self.retries: dict[str, int] = {}
+        self.relief = jobs  # workers kept for submissions started while others are stuck
+        self.stuck = None
+        self.runners: ProcessPoolExecutor | None = None
+        self.writers: ProcessPoolExecutor | None = None
+
+    def start_executor(self) -> None:
+        context = multiprocessing.get_context("fork")
+        self.stuck = context.Value("i", 0)
+        self.runners = ProcessPoolExecutor(
+            max_workers=self.jobs + self.relief, mp_context=context,
+            initializer=workers.start_worker, initargs=(str(self.course.root), True, self.stuck),
+        )
+        self.writers = ProcessPoolExecutor(
+            max_workers=FEEDBACK_WRITERS, mp_context=context,
+            initializer=workers.start_worker, initargs=(str(self.course.root), False),
+        )
+        # Fork every worker now, while this process has no thread yet (each pool starts a thread
+        # at its first task): forking a process that has threads can copy a lock held by one.
+        for executor in (self.runners, self.writers):
+            launch_now = getattr(executor, "_adjust_process_count", None)
+            if launch_now is not None:
+                launch_now()
+
+    def stop_executor(self) -> None:
+        for executor in (self.runners, self.writers):
+            if executor is None:
+                continue
+            processes = list((getattr(executor, "_processes", None) or {}).values())
+            executor.shutdown(wait=False, cancel_futures=True)
+            for process in processes:
+                if process.is_alive():
+                    process.kill()
+            for process in processes:
+                process.join(timeout=5)
+        self.runners = self.writers = None
+
+    def run(self) -> None:
+        self.start_executor()
+        try:
+            while self.pending or self.feedback or self.inflight:
+                self.fill()
+                done, _ = wait(list(self.inflight), timeout=0.2, return_when=FIRST_COMPLETED)
+                finished = [(future, self.inflight.pop(future)) for future in done]
+                self.fill()  # the freed workers start on the next submissions while results are recorded
+                for future, task in finished:
+                    self.finish(future, task)
+                self.bar.update(len(self.outcomes), self.failed(), len(self.inflight))
+            self.bar.update(len(self.outcomes), self.failed(), 0, force=True)
+        finally:
+            self.stop_executor()
+
+    def failed(self) -> int:
+        return sum(1 for outcome in self.outcomes if outcome.status == FAILED)
+
+    def count(self, kind: str) -> int:
+        return sum(1 for task in self.inflight.values() if task[0] == kind)
+
+    def fill(self) -> None:
+        while self.feedback and self.count("feedback") < FEEDBACK_WRITERS + EXTRA_TASKS:
+            submission, outcome = self.feedback.popleft()
+            try:
+                future = self.writers.submit(workers.write_feedback, submission.student, self.assignment)
+            except BrokenProcessPool:  # a worker died: its results are handled by finish()
+                self.feedback.appendleft((submission, outcome))
+                self.restart()
+                return
+            self.inflight[future] = ("feedback", submission, outcome)
+            self.owner[future] = self.writers
+        # A job whose kernel is stuck in a cell (past a share of its time limit, at the lowest CPU
+        # priority) only waits: another submission may start meanwhile, up to `relief` more.
+        running_limit = self.jobs + min(self.stuck.value, self.relief)
+        while self.pending and self.count("run") < running_limit:
+            submission = self.pending.popleft()
+            self.store.forget(submission.student)  # from now on it counts as not graded
+            try:
+                future = self.runners.submit(workers.run_submission, submission, self.notebooks)
+            except BrokenProcessPool:
+                self.pending.appendleft(submission)
+                self.restart()
+                return
+            self.inflight[future] = ("run", submission, None)
+            self.owner[future] = self.runners
+
+    def finish(self, future, task: tuple) -> None:
+        kind, submission, outcome = task
+        try:
+            result = future.result()
+        except BrokenProcessPool:
+            self.worker_died(kind, submission, outcome, restart=self.owner.pop(future, None) in (self.runners, self.writers))
+            return
+        self.owner.pop(future, None)
+        if kind == "run":
+            outcome = self.record(submission, result)
+            if outcome.status == FAILED:
+                self.done(outcome)
+            else:
+                self.feedback.append((submission, outcome))
+        else:
+            error, seconds = result
+            outcome.seconds += seconds
+            if error:
+                outcome.status, outcome.reason = FAILED, error
+            self.done(outcome)
+
+    def record(self, submission: Submission, executed: Executed) -> Outcome:
+        started = time.monotonic()
+        try:
+            outcome = record_submission(self.pipeline, submission, executed)
+        except Exception as error:
+            outcome = Outcome(submission.student, self.assignment, FAILED,
+                              reason=f"the scores could not be written to the gradebook ({type(error).__name__}: {error})",
+                              submitted_at=submission.timestamp_text, seconds=executed.seconds)
+        outcome.seconds += time.monotonic() - started
+        return outcome
+
+    def done(self, outcome: Outcome) -> None:
+        self.store.save(outcome)
+        self.outcomes.append(outcome)
+
+    def worker_died(self, kind: str, submission: Submission, outcome: Outcome | None, restart: bool = True) -> None:
+        """A worker process died (killed from outside, out of memory): start new ones and retry
+        what was in flight, each submission once. (``restart`` is False for the other tasks of
+        the workers already replaced.)"""
+        if restart:
+            self.restart()
+        self.retry([(kind, submission, outcome)])
+
+    def restart(self) -> None:
+        """Replace the worker processes; what they were doing is tried again."""
+        lost = list(self.inflight.values())
+        self.inflight.clear()
+        self.owner.clear()
+        self.stop_executor()
+        self.start_executor()
+        self.retry(lost)
+
+    def retry(self, lost: list[tuple]) -> None:
+        for kind, submission, outcome in lost:
+            tries = self.retries.get(submission.student, 0)
+            if tries >= WORKER_RETRIES:
+                self.done(Outcome(submission.student, self.assignment, FAILED,
+                                  reason="the grading process stopped while running this notebook twice "
+                                         "(it may use too much memory)",
+                                  submitted_at=submission.timestamp_text))
+                continue
+            self.retries[submission.student] = tries + 1
+            if kind == "run":
+                self.pending.appendleft(submission)
+            else:
+                self.feedback.appendleft((submission, outcome))

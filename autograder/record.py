@@ -1,0 +1,147 @@
+"""Step 2 of grading a submission, in the main process only: write its scores to the gradebook.
+
+Only this step writes to the gradebook, and only one submission at a time, so no two jobs ever
+write the same row at once, whatever the database (SQLite or PostgreSQL). It does what nbgrader's
+``Autograde`` does around the run of the notebooks: create the student and the submission (with
+the submission's timestamp, for late penalties), score missing notebooks zero, then run the
+gradebook steps (``SaveAutoGrades``, ``AssignLatePenalties``...) on each executed notebook and
+write it to ``autograded/``.
+
+nbgrader's gradebook steps open the gradebook themselves and commit after every cell. Here they
+borrow the one gradebook of the submission instead, and their commits are deferred to a single
+commit at the end: one transaction per submission (all its scores or none), and no queue of small
+commits that other processes reading the gradebook would have to wait for.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+from pathlib import Path
+
+import nbformat
+from nbgrader.preprocessors import latesubmissions, saveautogrades
+
+from .course import Submission
+from .execute import Executed, Pipeline
+from .outcomes import FAILED, GRADED, MANUAL, Outcome, Part
+
+
+#: The nbgrader modules whose preprocessors open the gradebook while recording scores.
+RECORDING_MODULES = (saveautogrades, latesubmissions)
+
+
+class BorrowedGradebook:
+    """A gradebook lent to a preprocessor: its commits only flush, and closing it does nothing."""
+
+    def __init__(self, gradebook) -> None:
+        self._gradebook = gradebook
+        self.db = FlushOnCommit(gradebook.db)
+
+    def __call__(self, *args, **kwargs) -> "BorrowedGradebook":  # stands for the Gradebook class
+        return self
+
+    def __enter__(self) -> "BorrowedGradebook":
+        return self
+
+    def __exit__(self, *exception) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+    def __getattr__(self, name: str):
+        return getattr(self._gradebook, name)
+
+
+class FlushOnCommit:
+    def __init__(self, session) -> None:
+        self._session = session
+
+    def commit(self) -> None:
+        self._session.flush()
+
+    def __getattr__(self, name: str):
+        return getattr(self._session, name)
+
+
+@contextlib.contextmanager
+def lend(gradebook):
+    """Make nbgrader's recording preprocessors use ``gradebook`` (the main process is single-threaded)."""
+    borrowed = BorrowedGradebook(gradebook)
+    saved = [(module, module.Gradebook) for module in RECORDING_MODULES]
+    for module, _ in saved:
+        module.Gradebook = borrowed
+    try:
+        yield
+    finally:
+        for module, original in saved:
+            module.Gradebook = original
+
+
+def record_submission(pipeline: Pipeline, submission: Submission, executed: Executed) -> Outcome:
+    """Write the scores of an executed submission; return its outcome (feedback not written yet)."""
+    course = pipeline.course
+    outcome = Outcome(
+        student=submission.student,
+        assignment=submission.assignment,
+        status=FAILED,
+        submitted_at=submission.timestamp_text,
+        seconds=executed.seconds,
+        failures=executed.failures,
+    )
+    destination = course.folder("autograded", submission.student, submission.assignment)
+    with course.gradebook() as gradebook:
+        if pipeline.autograde.create_student:
+            gradebook.update_or_create_student(submission.student)
+        else:
+            gradebook.find_student(submission.student)  # raises MissingEntry: reported as failed
+        if submission.timestamp:
+            gradebook.update_or_create_submission(submission.assignment, submission.student, timestamp=submission.timestamp)
+        else:
+            gradebook.update_or_create_submission(submission.assignment, submission.student)
+        assignment = gradebook.find_assignment(submission.assignment)
+        for notebook in assignment.notebooks:
+            if notebook.name not in submission.notebooks:
+                recorded = gradebook.find_submission_notebook(notebook.name, submission.assignment, submission.student)
+                for grade in recorded.grades:
+                    grade.auto_score = 0
+                    grade.needs_manual_grade = False
+                gradebook.db.commit()
+        if executed.error:
+            shutil.rmtree(destination, ignore_errors=True)  # as nbgrader does with a failed submission
+            outcome.reason = executed.error
+            return outcome
+
+        exporter = pipeline.exporter(pipeline.record_steps)
+        outputs = {}
+        with lend(gradebook):
+            for notebook, text in executed.notebooks.items():
+                resources = pipeline.resources(submission, notebook)
+                outputs[notebook], _ = exporter.from_notebook_node(nbformat.reads(text, as_version=4), resources=resources)
+        gradebook.db.commit()
+        recorded = gradebook.find_submission(submission.assignment, submission.student)
+        outcome.score = recorded.score
+        outcome.max_score = recorded.max_score
+        for notebook in recorded.notebooks:
+            for grade in notebook.grades:
+                outcome.parts.append(
+                    Part(notebook.name, grade.name, grade.score, grade.max_score, bool(grade.needs_manual_grade))
+                )
+        outcome.status = MANUAL if recorded.needs_manual_grade else GRADED
+    permissions = int(str(pipeline.autograde.permissions), 8)
+    for notebook, output in outputs.items():
+        write_read_only(destination / f"{notebook}.ipynb", output, permissions)
+    for path in destination.rglob("*"):
+        if path.is_file():
+            os.chmod(path, permissions)
+    return outcome
+
+
+def write_read_only(path: Path, text: str, permissions: int) -> None:
+    """Replace ``path`` with ``text`` (nbgrader makes autograded notebooks read-only)."""
+    if path.exists():
+        path.unlink()
+    path.write_text(text, encoding="utf-8")
+    os.chmod(path, permissions)

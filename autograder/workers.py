@@ -1,0 +1,76 @@
+"""The worker processes of ``autograder grade``: each runs one submission at a time.
+
+A worker is forked from the main process when grading starts, so it already has nbgrader imported.
+It starts its own kernel zygote (:mod:`autograder.launch`), then runs the tasks the main process
+gives it: run a submission's notebooks (:mod:`autograder.execute`) or write a feedback page
+(:mod:`autograder.feedback`). Workers never write to the gradebook. Ctrl-C is left to the main
+process, and a worker dies with it (``PR_SET_PDEATHSIG``), taking its zygote and kernels along.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+import traceback
+
+from .course import Course, Submission
+from .execute import Executed, Pipeline, execute_submission
+from .feedback import FeedbackWriter
+from . import speedups
+from .launch import KernelLauncher, use_launcher
+from .preprocessors import count_stuck
+from .zygote import die_with_parent
+
+_state: dict = {}
+
+
+def start_worker(course_root: str, runs_notebooks: bool = True, stuck_counter=None) -> None:
+    """Initializer of a worker process (one that runs notebooks, or one that writes feedback).
+
+    ``stuck_counter`` (a shared ``multiprocessing.Value``) counts the kernels stuck in a cell."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent()
+    speedups.install()
+    if stuck_counter is not None:
+        count_stuck(stuck_counter)
+    course = Course.open(course_root)
+    _state["course"] = course
+    if not runs_notebooks:
+        return
+    launcher = KernelLauncher(config=course.config)
+    if not launcher.log_file:
+        log = course.root / course.coursedir.autograded_directory / ".autograder" / "kernels.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        launcher.log_file = str(log)
+    use_launcher(launcher)
+    _state["launcher"] = launcher
+    try:
+        launcher.warm_up(dict(os.environ))
+    except Exception as error:  # grading still works with the usual kernel start-up, only slower
+        launcher.preload = False
+        _state["warning"] = f"kernels start without preloading: {error}"
+
+
+def pipeline() -> Pipeline:
+    if "pipeline" not in _state:
+        _state["pipeline"] = Pipeline(_state["course"])
+    return _state["pipeline"]
+
+
+def run_submission(submission: Submission, notebooks: list[str]) -> Executed:
+    """Task: sanitize and run the notebooks of one submission."""
+    return execute_submission(pipeline(), submission, notebooks)
+
+
+def write_feedback(student: str, assignment: str) -> tuple[str | None, float]:
+    """Task: write one learner's feedback page. Returns (error or None, seconds spent)."""
+    started = time.monotonic()
+    try:
+        if "feedback" not in _state:
+            _state["feedback"] = FeedbackWriter(_state["course"])
+        _state["feedback"].write(student, assignment)
+    except Exception as error:
+        last = traceback.format_exception_only(type(error), error)[-1].strip()
+        return f"the feedback page could not be written ({last})", time.monotonic() - started
+    return None, time.monotonic() - started
