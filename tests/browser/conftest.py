@@ -60,7 +60,7 @@ def site_url(built_site) -> str:
     server.server_close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")  # closed after the browser tests: its event loop must not outlive them
 def browser():
     from playwright.sync_api import sync_playwright
 

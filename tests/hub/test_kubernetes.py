@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import copy
 import importlib.util
 import types
@@ -49,7 +50,9 @@ def test_an_lti_launch_puts_instructors_and_learners_in_their_course_groups():
     def launch(roles, user=None, course=context):
         handler = types.SimpleNamespace(find_user=lambda name: user)
         model = {"name": "u1", "auth_state": {ROLES: roles, CONTEXT: course}}
-        return asyncio.run(hook(None, handler, model))["groups"]
+        # A thread of its own: the hook gets a fresh event loop whatever else the test run keeps running.
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(asyncio.run, hook(None, handler, model)).result()["groups"]
 
     assert launch([INSTRUCTOR]) == ["formgrade-local-governance"]
     assert launch([LEARNER]) == ["nbgrader-local-governance"]
