@@ -84,6 +84,17 @@ class Course:
         base = getattr(self.coursedir, f"{kind}_directory")
         return Path(self.coursedir.format_path(base, student, assignment))
 
+    def private_paths(self) -> list[str]:
+        """What learner code must never see: the course root (sources, gradebook, every learner's
+        files), the gradebook's folder, the exchange and the instructor's home."""
+        paths = [str(self.root), os.path.expanduser("~"), "/root", "/home"]
+        url = make_url(self.db_url)
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+            paths.append(str(Path(url.database).resolve().parent))
+        exchange = self.config.get("Exchange", {}).get("root") or "/srv/nbgrader/exchange"
+        paths.append(str(exchange))
+        return paths
+
     # ------------------------------------------------------------------ assignments and submissions
     def gradebook_exists(self) -> bool:
         """False when the gradebook is an SQLite file not created yet (opening it would create it)."""

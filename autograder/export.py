@@ -6,7 +6,8 @@ come from the autograder's outcome records.
 
 Columns: ``student``, ``assignment``, ``notebook``, ``part`` (the grade_id of the cell, or
 ``total``), ``score`` and ``max_score`` (points), ``needs_manual_grading`` (yes/no),
-``late_penalty`` (points, on the total row), ``status`` and ``reason`` (on the total row).
+``late_penalty`` (points, on the total row), ``status`` and ``reason`` (on the total row), and
+``what_happened`` (on the total row: restored test cells, a stopped kernel, code held for review...).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from .grade import outcome_store
 from .outcomes import FAILED, GRADED, MANUAL
 
 COLUMNS = ["student", "assignment", "notebook", "part", "score", "max_score", "needs_manual_grading",
-           "late_penalty", "status", "reason"]
+           "late_penalty", "status", "reason", "what_happened"]
 
 
 @dataclass
@@ -74,7 +75,7 @@ def export(course: Course, assignment: str, path: Path) -> int:
             "student": part.student, "assignment": assignment, "notebook": part.notebook, "part": part.part,
             "score": number(part.score), "max_score": number(part.max_score),
             "needs_manual_grading": "yes" if part.needs_manual_grade else "no",
-            "late_penalty": "", "status": "", "reason": "",
+            "late_penalty": "", "status": "", "reason": "", "what_happened": "",
         })
     for total in totals:
         outcome = outcomes.get(total.student)
@@ -87,6 +88,7 @@ def export(course: Course, assignment: str, path: Path) -> int:
             "score": number(total.score - total.late_penalty), "max_score": number(total.max_score),
             "needs_manual_grading": "yes" if total.needs_manual_grade else "no",
             "late_penalty": number(total.late_penalty), "status": status, "reason": reason,
+            "what_happened": outcome.what_happened() if outcome is not None else "",
         })
     rows.sort(key=lambda row: (row["student"], row["part"] == "total"))
     path = Path(path)

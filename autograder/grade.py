@@ -24,11 +24,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from .course import Course, Submission
+from .course import Course, CourseError, Submission
 from .execute import Executed, Pipeline
 from .outcomes import FAILED, Outcome, OutcomeStore
 from .progress import ProgressBar, summary
 from .record import record_submission
+from .sandbox import Sandbox, probe
 from . import speedups, workers
 
 #: Feedback tasks handed to the writers beyond one per writer, so a writer never waits for the main process.
@@ -58,12 +59,14 @@ class GradeRun:
     missing: list[str] = field(default_factory=list)
     seconds: float = 0.0
     jobs: int = 1
+    sandboxed: bool = True
 
     def summary(self) -> str:
         if not (self.outcomes or self.skipped or self.missing):
             return (f"There is no submission of {self.assignment} to grade in submitted/<student>/{self.assignment}/. "
                     f"Collect the submissions first, for example with `nbgrader collect {self.assignment}`.")
-        return summary(self.assignment, self.outcomes, len(self.skipped), self.missing, self.seconds, self.jobs)
+        return summary(self.assignment, self.outcomes, len(self.skipped), self.missing, self.seconds, self.jobs,
+                       self.sandboxed)
 
 
 def is_up_to_date(course: Course, submission: Submission, outcome: Outcome | None) -> bool:
@@ -99,28 +102,49 @@ def grade(
     jobs: int | None = None,
     force: bool = False,
     progress: TextIO | None = None,
+    sandbox: bool = True,
 ) -> GradeRun:
-    """Grade the submissions of ``assignment`` that need it; see the module's documentation."""
+    """Grade the submissions of ``assignment`` that need it; see the module's documentation.
+
+    ``sandbox`` False (``--no-sandbox``) runs learner code with the grader's rights, after a warning."""
     started = time.monotonic()
     todo, skipped, missing, notebooks = plan(course, assignment, students, force)
     jobs = max(1, min(jobs or default_jobs(), len(todo) or 1))
-    run = GradeRun(assignment, skipped=skipped, missing=missing, jobs=jobs)
+    sandboxed = sandbox and Sandbox(config=course.config).enabled
+    run = GradeRun(assignment, skipped=skipped, missing=missing, jobs=jobs, sandboxed=sandboxed)
     if todo:
+        check_sandbox(sandboxed, progress or sys.stderr)
         bar = ProgressBar(len(todo), stream=progress or sys.stderr, label=f"Grading {assignment}")
         try:
-            Scheduler(course, assignment, notebooks, todo, jobs, bar, run.outcomes).run()
+            Scheduler(course, assignment, notebooks, todo, jobs, bar, run.outcomes, sandboxed).run()
         finally:
             bar.close()
     run.seconds = time.monotonic() - started
     return run
 
 
+def check_sandbox(sandboxed: bool, stream: TextIO) -> None:
+    """Stop before grading when the sandbox cannot work here; warn when it is turned off."""
+    if not sandboxed:
+        stream.write("autograder: WARNING: the sandbox is off. Learner code runs with your rights: it can "
+                     "read the solutions and the gradebook, change files and reach the network. Grade this "
+                     "way only submissions you trust.\n")
+        return
+    problem = probe()
+    if problem:
+        raise CourseError(
+            f"The grading sandbox cannot start: {problem}. Learner notebooks are only run inside it. "
+            "To grade without it, at your own risk and only for submissions you trust, add --no-sandbox."
+        )
+
+
 class Scheduler:
     """Hands submissions to the workers and records their results, feedback first."""
 
     def __init__(self, course: Course, assignment: str, notebooks: list[str], todo: list[Submission],
-                 jobs: int, bar: ProgressBar, outcomes: list[Outcome]) -> None:
+                 jobs: int, bar: ProgressBar, outcomes: list[Outcome], sandboxed: bool = True) -> None:
         self.course = course
+        self.sandboxed = sandboxed
         self.assignment = assignment
         self.notebooks = notebooks
         self.pending: deque[Submission] = deque(todo)
@@ -144,7 +168,7 @@ class Scheduler:
         self.stuck = context.Value("i", 0)
         self.runners = ProcessPoolExecutor(
             max_workers=self.jobs + self.relief, mp_context=context,
-            initializer=workers.start_worker, initargs=(str(self.course.root), True, self.stuck),
+            initializer=workers.start_worker, initargs=(str(self.course.root), True, self.stuck, self.sandboxed),
         )
         self.writers = ProcessPoolExecutor(
             max_workers=FEEDBACK_WRITERS, mp_context=context,

@@ -8,6 +8,15 @@ a notebook sees or how it is scored:
 * the kernel is killed as soon as the last cell has run, instead of being asked to exit;
 * a cell still running after a share of its time limit (an endless loop, most likely) gets the
   lowest CPU priority until it ends, so that it slows no other submission down.
+
+It also holds the limits that a hostile or broken notebook must not get past, and records in plain
+words what happened (``resources["autograder"]["events"]``):
+
+* the whole notebook has a time limit (``notebook_timeout``) besides the limit of each cell;
+* a cell that ignores the interrupt at its time limit gets its kernel stopped (``kill_after``);
+* a kernel that dies (``os._exit``, a crash, memory) fails its cell, and the cells after it are
+  marked "not run" with an error, so that no test counts as passed without running;
+* output beyond ``output_limit`` characters per notebook is cut, and the cell is interrupted.
 """
 
 from __future__ import annotations
@@ -16,16 +25,21 @@ import asyncio
 import atexit
 import os
 import shutil
+import signal
 import tempfile
+from queue import Empty
+from time import monotonic
 from multiprocessing.util import Finalize
 from typing import Any
 
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import ensure_async, run_sync
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbformat import NotebookNode
 from nbgrader.preprocessors import Execute
-from traitlets import Bool, Enum, Float
+from traitlets import Bool, Enum, Float, Integer
 
-from .launch import GradingKernelManager
+from .launch import GradingKernelManager, current_launcher
 
 #: The nice value of a kernel whose cell has run for a large share of its time limit.
 LOWEST_PRIORITY = 19
@@ -65,12 +79,133 @@ class GradingExecute(Execute):
         "0 turns this off.",
     ).tag(config=True)
 
+    notebook_timeout = Integer(
+        600,
+        help="Seconds that all the cells of one notebook may take together (0: no limit). Cells "
+        "left when it is reached are not run, and fail.",
+    ).tag(config=True)
+
+    kill_after = Float(
+        5.0,
+        help="Seconds that a cell interrupted at its time limit has to stop before its kernel is "
+        "stopped (a cell that ignores interrupts would otherwise hold every later cell).",
+    ).tag(config=True)
+
+    output_limit = Integer(
+        5_000_000,
+        help="Characters of output kept per notebook; beyond it the output is cut and the cell "
+        "interrupted (a notebook printing hundreds of megabytes would fill the grader's memory).",
+    ).tag(config=True)
+
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("kernel_manager_class", GradingKernelManager)
         super().__init__(**kwargs)
         self._from_spare = False
+        self._reset_limits()
+
+    def _reset_limits(self) -> None:
+        self._deadline = monotonic() + self.notebook_timeout if self.notebook_timeout else None
+        self._stopped: str | None = None  # why the cells left are not run
+        self._timed_out = False
+        self._output_chars = 0
+        self._output_cut = False
+        self.events: list[str] = []
+
+    def preprocess(self, nb, resources=None, km=None):
+        self._reset_limits()
+        nb, resources = super().preprocess(nb, resources, km)
+        resources.setdefault("autograder", {}).setdefault("events", []).extend(self.events)
+        return nb, resources
+
+    def _get_timeout(self, cell):
+        limit = super()._get_timeout(cell)
+        if self._deadline is not None:
+            left = max(1.0, self._deadline - monotonic())
+            limit = left if limit is None else min(limit, left)
+        return limit
+
+    async def _async_handle_timeout(self, timeout, cell=None):
+        self._timed_out = True
+        return await super()._async_handle_timeout(timeout, cell)
 
     async def async_execute_cell(self, cell, cell_index, execution_count=None, store_history=True):
+        if cell.cell_type != "code" or not cell.source.strip():
+            return await self._execute_with_priority(cell, cell_index, execution_count, store_history)
+        if self._stopped is None and self._deadline is not None and monotonic() >= self._deadline:
+            self._stopped = f"the notebook reached its time limit of {self.notebook_timeout} s"
+            self.events.append(f"The notebook reached its time limit of {self.notebook_timeout} s at "
+                               f"{cell_label(cell, cell_index)}; the cells left were not run and score 0.")
+        if self._stopped is not None:
+            cell.outputs = [error_output("NotRun", f"This cell was not run: {self._stopped}.")]
+            return cell
+        self._timed_out = False
+        try:
+            cell = await self._execute_with_priority(cell, cell_index, execution_count, store_history)
+        except DeadKernelError:
+            self._stopped = "the Python kernel stopped in an earlier cell"
+            cell.outputs.append(error_output(
+                "KernelStopped", "The Python kernel stopped while this cell ran: its code may call os._exit() "
+                "or crash Python, or use more memory than allowed. The cells after it were not run."))
+            self.events.append(f"The Python kernel stopped in {cell_label(cell, cell_index)} (os._exit(), a crash "
+                               "or too much memory); the cells after it were not run and score 0.")
+            return cell
+        except CellTimeoutError:  # the reply came (or was made up at the time limit), the kernel stays busy
+            self._timed_out = True
+            cell.outputs.append(error_output(
+                "CellTimeoutError", "This cell did not finish within its time limit, and its output kept coming."))
+        if self._timed_out and not await self._responsive():
+            self._kill_kernel()
+            self._stopped = "the cell before ignored the interrupt at its time limit, so its kernel was stopped"
+            self.events.append(f"{cell_label(cell, cell_index).capitalize()} ignored the interrupt at its time limit; "
+                               "its kernel was stopped and the cells after it were not run (score 0).")
+        return cell
+
+    async def _responsive(self) -> bool:
+        """Whether the kernel answers within ``kill_after`` seconds (after an interrupt)."""
+        msg_id = self.kc.kernel_info()
+        deadline = monotonic() + self.kill_after
+        while True:
+            left = deadline - monotonic()
+            if left <= 0:
+                return False
+            try:
+                message = await ensure_async(self.kc.shell_channel.get_msg(timeout=left))
+            except Empty:
+                return False
+            if message["parent_header"].get("msg_id") == msg_id:
+                return True
+
+    def _kill_kernel(self) -> None:
+        group = getattr(getattr(self.km, "provisioner", None), "pgid", None)
+        if group:
+            try:
+                os.killpg(group, signal.SIGKILL)
+            except OSError:  # already gone
+                pass
+
+    def output(self, outs, msg, display_id, cell_index):
+        """nbclient's output, counting characters: beyond ``output_limit`` the rest is cut, but for
+        errors (short, and what makes a failing test score 0)."""
+        if self._output_cut:
+            if msg.get("msg_type") != "error":
+                return None
+            content = msg.setdefault("content", {})
+            content["traceback"] = [line[:2000] for line in content.get("traceback", [])[-40:]]
+            content["evalue"] = str(content.get("evalue", ""))[:2000]
+            return super().output(outs, msg, display_id, cell_index)
+        self._output_chars += content_size(msg.get("content", {}))
+        if self._output_chars > self.output_limit:
+            self._output_cut = True
+            megabytes = self.output_limit / 1_000_000
+            outs.append(error_output("OutputLimit", f"This notebook printed more than {megabytes:g} million characters; "
+                                                    "the rest of its output was cut and the cell was stopped."))
+            self.events.append(f"The notebook printed more than {megabytes:g} million characters in cell "
+                               f"{cell_index + 1}; the output was cut there and the cell stopped.")
+            asyncio.ensure_future(ensure_async(self.km.interrupt_kernel()))
+            return None
+        return super().output(outs, msg, display_id, cell_index)
+
+    async def _execute_with_priority(self, cell, cell_index, execution_count=None, store_history=True):
         limit = self._get_timeout(cell)
         pid = getattr(getattr(self.km, "provisioner", None), "pgid", None)
         if not (limit and self.stuck_share and pid):
@@ -87,7 +222,8 @@ class GradingExecute(Execute):
     execute_cell = run_sync(async_execute_cell)
 
     async def async_start_new_kernel(self, **kwargs: Any) -> None:
-        if not self.start_ahead:
+        # A sandboxed kernel sees only its own submission, fixed when it starts: none starts ahead.
+        if not self.start_ahead or current_launcher().sandboxed:
             return await super().async_start_new_kernel(**kwargs)
         if getattr(self.km, "ipykernel", False) and self.ipython_hist_file and not any(
             argument.startswith("--HistoryManager.hist_file") for argument in self.extra_arguments
@@ -126,6 +262,28 @@ class GradingExecute(Execute):
         return client
 
     start_new_kernel_client = run_sync(async_start_new_kernel_client)
+
+
+def cell_label(cell, index: int) -> str:
+    """How an instructor finds a cell: its nbgrader id, or its number."""
+    grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+    return f"cell {index + 1} ({grade_id})" if grade_id else f"cell {index + 1}"
+
+
+def error_output(name: str, message: str) -> NotebookNode:
+    """An error output as a kernel would send it (nbgrader scores a test cell with one 0)."""
+    return NotebookNode(output_type="error", ename=name, evalue=message, traceback=[f"{name}: {message}"])
+
+
+def content_size(content) -> int:
+    """Characters of text in a message's content (text, data of every type, traceback lines)."""
+    if isinstance(content, str):
+        return len(content)
+    if isinstance(content, dict):
+        return sum(content_size(value) for value in content.values())
+    if isinstance(content, list):
+        return sum(content_size(value) for value in content)
+    return 0
 
 
 #: Shared counter of the kernels of this grading run that are stuck in a cell (see ``count_stuck``).

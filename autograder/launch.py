@@ -7,6 +7,10 @@ Every kernel that grades a submission goes through :class:`KernelLauncher`:
 * with ``preload = False`` it starts ``python -m ipykernel_launcher`` as a new process, as nbgrader
   does.
 
+Unless turned off, each kernel runs in the sandbox of :mod:`autograder.sandbox` (entered in the forked
+process, or by ``python -m autograder.sandbox`` before the kernel's command), and talks to the
+grader through Unix sockets in a folder of its own, since it has no network.
+
 ``command_prefix`` is put before the command in both cases (before the zygote, or before each
 kernel), so that a sandbox such as ``bwrap`` or ``prlimit`` wraps the code that runs learner
 notebooks; ``child_setup`` names functions run inside each forked kernel before it starts (limits
@@ -26,6 +30,8 @@ import subprocess
 import sys
 import threading
 import time
+import shutil
+import tempfile
 import uuid
 from typing import Any
 
@@ -34,6 +40,8 @@ from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
 from traitlets import Bool, Float, List, Unicode
 from traitlets.config import LoggingConfigurable
+
+from .sandbox import Sandbox, kill_processes_of
 
 #: Imported once by the zygote: what a fresh ipykernel imports, and the libraries that the course's
 #: notebooks import. ``matplotlib.pyplot`` and the inline backend are left out on purpose: they hook
@@ -104,27 +112,51 @@ class KernelLauncher(LoggingConfigurable):
         help="Seconds to wait for the zygote to import `preload_modules` before giving up.",
     ).tag(config=True)
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, protected: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._zygote: Zygote | None = None
         self._lock = threading.Lock()
+        self.sandbox = Sandbox(parent=self)
+        #: Folders that sandboxed kernels must not see (the course root, gradebook, exchange, home).
+        self.protected = list(protected or [])
+        self._runtime_base: str | None = None
+
+    @property
+    def sandboxed(self) -> bool:
+        return bool(self.sandbox.enabled)
+
+    def runtime_dir(self) -> str:
+        """A new, empty folder for the sockets and connection file of one sandboxed kernel."""
+        if self._runtime_base is None:
+            self._runtime_base = tempfile.mkdtemp(prefix="autograder-kernels-")
+        folder = os.path.join(self._runtime_base, uuid.uuid4().hex[:12])
+        os.mkdir(folder, 0o700)
+        return folder
 
     # ------------------------------------------------------------------ the one entry point
     def launch(self, cmd: list[str], env: dict[str, str] | None = None, cwd: str | None = None, **kwargs: Any):
         """Start one kernel for ``cmd`` (the kernelspec's command) and return a Popen-like handle."""
         env = dict(os.environ if env is None else env)
+        cwd = cwd or os.getcwd()
         kernel_args = ipykernel_arguments(cmd)
+        policy = None
+        if self.sandboxed:
+            policy = self.sandbox.policy(cwd, os.path.dirname(connection_file_of(cmd)), env, self.protected)
+            env = policy["env"]
         if self.preload and kernel_args is not None:
             with self._lock:
                 zygote = self._running_zygote(env)
-                return zygote.spawn(kernel_args, cwd=cwd or os.getcwd(), env=env)
+                return zygote.spawn(kernel_args, cwd=cwd, env=env, sandbox=policy)
+        if policy is not None:
+            cmd = [sys.executable, "-m", "autograder.sandbox", json.dumps(policy), "--", *cmd]
         return launch_kernel([*self.command_prefix, *cmd], env=env, cwd=cwd, **kwargs)
 
     def warm_up(self, env: dict[str, str] | None = None) -> None:
         """Start the zygote now rather than at the first kernel (its imports take a few seconds)."""
         if self.preload:
+            env = dict(os.environ if env is None else env)
             with self._lock:
-                self._running_zygote(dict(os.environ if env is None else env))
+                self._running_zygote(self.sandbox.kernel_environment(env) if self.sandboxed else env)
 
     def _running_zygote(self, env: dict[str, str]) -> "Zygote":
         if self._zygote is None or not self._zygote.alive():
@@ -142,6 +174,20 @@ class KernelLauncher(LoggingConfigurable):
             if self._zygote is not None:
                 self._zygote.close()
                 self._zygote = None
+            if self._runtime_base is not None:
+                shutil.rmtree(self._runtime_base, ignore_errors=True)
+                self._runtime_base = None
+
+
+def connection_file_of(cmd: list[str]) -> str:
+    """The connection file named in a kernel command (``-f PATH``), which a sandboxed kernel's
+    socket folder contains."""
+    for index, word in enumerate(cmd):
+        if word == "-f" and index + 1 < len(cmd):
+            return cmd[index + 1]
+        if word.startswith("--f="):
+            return word[len("--f="):]
+    raise ValueError(f"The kernel command names no connection file (-f): {cmd}")
 
 
 def ipykernel_arguments(cmd: list[str]) -> list[str] | None:
@@ -201,8 +247,9 @@ class Zygote:
     def alive(self) -> bool:
         return self.process.poll() is None
 
-    def spawn(self, kernel_args: list[str], cwd: str, env: dict[str, str]) -> "ForkedKernel":
-        request = {"argv": kernel_args, "cwd": cwd, "env": env}
+    def spawn(self, kernel_args: list[str], cwd: str, env: dict[str, str],
+              sandbox: dict | None = None) -> "ForkedKernel":
+        request = {"argv": kernel_args, "cwd": cwd, "env": env, "sandbox": sandbox}
         with self._lock:
             self.process.stdin.write((json.dumps(request) + "\n").encode())
             self.process.stdin.flush()
@@ -314,6 +361,12 @@ class GradingProvisioner(LocalProvisioner):
         return self.connection_info
 
 
+    async def cleanup(self, restart: bool = False) -> None:
+        """After the kernel: kill whatever it left running in its sandbox (its user id's processes)."""
+        await super().cleanup(restart=restart)
+        if self.pid and current_launcher().sandboxed:
+            kill_processes_of(self.pid)
+
     async def wait(self) -> int | None:
         """Wait for the kernel to exit, checking often: a killed kernel is gone within milliseconds,
         and LocalProvisioner's 0.1 s polling would add that much to every notebook."""
@@ -336,9 +389,25 @@ class GradingKernelManager(AsyncKernelManager):
         await super()._async_wait(pollinterval=pollinterval)
 
     async def _async_pre_start_kernel(self, **kw: Any):
+        if current_launcher().sandboxed and not self.connection_file:
+            # No network inside the sandbox: ZeroMQ over Unix sockets in the kernel's own folder.
+            folder = current_launcher().runtime_dir()
+            self.transport = "ipc"
+            self.connection_file = os.path.join(folder, "kernel.json")
+            self.ip = os.path.join(folder, "socket")
         if self.provisioner is None:
             self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
             self.provisioner = GradingProvisioner(
                 kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self
             )
         return await super()._async_pre_start_kernel(**kw)
+
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        await super()._async_cleanup_resources(restart=restart)
+        if not restart:
+            self._remove_runtime_dir()
+
+    def _remove_runtime_dir(self) -> None:
+        folder = os.path.dirname(self.connection_file or "")
+        if self.transport == "ipc" and os.path.basename(folder) and current_launcher().sandboxed:
+            shutil.rmtree(folder, ignore_errors=True)

@@ -51,6 +51,10 @@ class Outcome:
         "failed" (``reason`` says why, in words an instructor can act on)
     submitted_at : nbgrader's timestamp of the graded submission (ISO 8601), None without timestamp.txt
     seconds : wall-clock time spent grading it, in seconds
+    events : what the grader noticed and did, in plain words (a restored test cell, a kernel that
+        stopped, output cut, files left out...)
+    flags : learner code that may tamper with the tests; the automatic points are then held back
+        (scored 0, marked for manual grading) until an instructor reviews the submission
     """
 
     student: str
@@ -64,6 +68,17 @@ class Outcome:
     seconds: float = 0.0
     parts: list[Part] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
+    events: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+
+    def what_happened(self) -> str:
+        """Everything worth an instructor's attention, in plain words (empty when all went as usual)."""
+        lines = []
+        if self.flags:
+            lines.append("Held for review: its code may change how the tests run, so its automatic parts score 0 "
+                         "until you check it in the formgrader. " + " ".join(f"({flag})" for flag in self.flags))
+        lines.extend(self.events)
+        return " ".join(lines)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=1, ensure_ascii=False)

@@ -63,7 +63,8 @@ class ProgressBar:
             self.stream.flush()
 
 
-def summary(assignment: str, outcomes: list[Outcome], skipped: int, missing: list[str], seconds: float, jobs: int) -> str:
+def summary(assignment: str, outcomes: list[Outcome], skipped: int, missing: list[str], seconds: float, jobs: int,
+            sandboxed: bool = True) -> str:
     """The table printed at the end of a grading run (markdown, readable as plain text too)."""
     counts = {status: sum(1 for o in outcomes if o.status == status) for status in (GRADED, MANUAL, FAILED)}
     lines = [
@@ -77,10 +78,19 @@ def summary(assignment: str, outcomes: list[Outcome], skipped: int, missing: lis
         f"| failed | {counts[FAILED] + len(missing)} |",
         f"| already graded before, left as they were | {skipped} |",
     ]
+    held = [o for o in outcomes if o.flags]
+    if held:
+        lines.insert(-2, f"| held for review (code that may change how the tests run) | {len(held)} |")
+    noticed = [o for o in outcomes if o.status != FAILED and o.what_happened()]
+    if noticed:
+        lines += ["", "| Learner | What happened |", "|---|---|"]
+        lines += [f"| {o.student} | {o.what_happened()} |" for o in noticed]
     failed = [o for o in outcomes if o.status == FAILED]
     if failed or missing:
         lines += ["", "| Could not grade | Why |", "|---|---|"]
-        lines += [f"| {o.student} | {o.reason} |" for o in failed]
+        lines += [f"| {o.student} | {' '.join([o.reason, *o.events])} |" for o in failed]
         lines += [f"| {student} | nothing submitted for this assignment |" for student in missing]
         lines += ["", "These are recorded; run the same command again to retry them once the cause is fixed."]
+    if not sandboxed:
+        lines += ["", "The sandbox was OFF for this run: learner code ran with your rights."]
     return "\n".join(lines)

@@ -90,6 +90,8 @@ def record_submission(pipeline: Pipeline, submission: Submission, executed: Exec
         submitted_at=submission.timestamp_text,
         seconds=executed.seconds,
         failures=executed.failures,
+        events=list(executed.events),
+        flags=list(executed.flags),
     )
     destination = course.folder("autograded", submission.student, submission.assignment)
     with course.gradebook() as gradebook:
@@ -103,7 +105,7 @@ def record_submission(pipeline: Pipeline, submission: Submission, executed: Exec
             gradebook.update_or_create_submission(submission.assignment, submission.student)
         assignment = gradebook.find_assignment(submission.assignment)
         for notebook in assignment.notebooks:
-            if notebook.name not in submission.notebooks:
+            if notebook.name not in executed.notebooks:
                 recorded = gradebook.find_submission_notebook(notebook.name, submission.assignment, submission.student)
                 for grade in recorded.grades:
                     grade.auto_score = 0
@@ -120,6 +122,8 @@ def record_submission(pipeline: Pipeline, submission: Submission, executed: Exec
             for notebook, text in executed.notebooks.items():
                 resources = pipeline.resources(submission, notebook)
                 outputs[notebook], _ = exporter.from_notebook_node(nbformat.reads(text, as_version=4), resources=resources)
+        if executed.flags:
+            hold_automatic_points(gradebook, submission)
         gradebook.db.commit()
         recorded = gradebook.find_submission(submission.assignment, submission.student)
         outcome.score = recorded.score
@@ -137,6 +141,18 @@ def record_submission(pipeline: Pipeline, submission: Submission, executed: Exec
         if path.is_file():
             os.chmod(path, permissions)
     return outcome
+
+
+def hold_automatic_points(gradebook, submission: Submission) -> None:
+    """Score 0 every automatically graded part of a submission held for review, and mark it for
+    manual grading: the instructor gives the points back in the formgrader if the code is honest."""
+    recorded = gradebook.find_submission(submission.assignment, submission.student)
+    for notebook in recorded.notebooks:
+        for grade in notebook.grades:
+            if grade.auto_score is not None:
+                grade.auto_score = 0
+                grade.needs_manual_grade = True
+    gradebook.db.flush()
 
 
 def write_read_only(path: Path, text: str, permissions: int) -> None:

@@ -141,7 +141,12 @@ def report(course: Course, assignment: str, folder: Path) -> Path:
         for part, count, messages in failed_rows
     )
     failures = [outcome for outcome in outcomes if outcome.status == FAILED]
-    failure_table = "".join(f"<tr><td>{e(o.student)}</td><td>{e(o.reason)}</td></tr>" for o in failures)
+    failure_table = "".join(f"<tr><td>{e(o.student)}</td><td>{e(' '.join([o.reason, *o.events]))}</td></tr>"
+                            for o in failures)
+    noticed = [outcome for outcome in outcomes if outcome.status != FAILED and outcome.what_happened()]
+    noticed_table = "".join(f"<tr><td>{e(o.student)}</td><td>{'<strong>Held for review.</strong> ' if o.flags else ''}"
+                            f"{e(o.what_happened())}</td></tr>" for o in noticed)
+    held = sum(1 for outcome in outcomes if outcome.flags)
 
     page = f"""<!DOCTYPE html>
 <html lang="en">
@@ -164,6 +169,7 @@ th, td {{ border: 1px solid #bbb; padding: 0.3rem 0.6rem; text-align: left; vert
 <tr><th scope="row">Graded by the autograder</th><td>{status.get(GRADED, 0)}</td></tr>
 <tr><th scope="row">Waiting for manual grading</th><td>{status.get(MANUAL, 0)}</td></tr>
 <tr><th scope="row">Could not be graded</th><td>{status.get(FAILED, 0)}</td></tr>
+<tr><th scope="row">Held for review (code that may change how the tests run)</th><td>{held}</td></tr>
 <tr><th scope="row">Mean total score</th><td>{mean} / {maximum:g}</td></tr>
 <tr><th scope="row">Median total score</th><td>{median} / {maximum:g}</td></tr>
 <tr><th scope="row">Time spent grading (all submissions, one after the other)</th><td>{duration(sum(seconds))}</td></tr>
@@ -188,6 +194,11 @@ th, td {{ border: 1px solid #bbb; padding: 0.3rem 0.6rem; text-align: left; vert
 
 <h2>Time spent grading</h2>
 {image(timing, "No grading time recorded.") if timing is None else image(timing, "Histogram of the seconds spent grading each submission.")}
+
+<h2>What the grader noticed</h2>
+<p>Restored test cells, stopped kernels, cut output, files left out, and code held for review: its
+automatic parts score 0 and wait in the formgrader until you give the points back by hand.</p>
+{"<p>Nothing.</p>" if not noticed else f'<table><tr><th scope="col">Learner</th><th scope="col">What happened</th></tr>{noticed_table}</table>'}
 
 <h2>Submissions that could not be graded</h2>
 {"<p>None.</p>" if not failures else f'<table><tr><th scope="col">Learner</th><th scope="col">Why</th></tr>{failure_table}</table>'}

@@ -25,10 +25,11 @@ from .zygote import die_with_parent
 _state: dict = {}
 
 
-def start_worker(course_root: str, runs_notebooks: bool = True, stuck_counter=None) -> None:
+def start_worker(course_root: str, runs_notebooks: bool = True, stuck_counter=None, sandboxed: bool = True) -> None:
     """Initializer of a worker process (one that runs notebooks, or one that writes feedback).
 
-    ``stuck_counter`` (a shared ``multiprocessing.Value``) counts the kernels stuck in a cell."""
+    ``stuck_counter`` (a shared ``multiprocessing.Value``) counts the kernels stuck in a cell;
+    ``sandboxed`` False runs kernels without the sandbox (``--no-sandbox``)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     die_with_parent()
     speedups.install()
@@ -38,7 +39,9 @@ def start_worker(course_root: str, runs_notebooks: bool = True, stuck_counter=No
     _state["course"] = course
     if not runs_notebooks:
         return
-    launcher = KernelLauncher(config=course.config)
+    launcher = KernelLauncher(config=course.config, protected=course.private_paths())
+    if not sandboxed:
+        launcher.sandbox.enabled = False
     if not launcher.log_file:
         log = course.root / course.coursedir.autograded_directory / ".autograder" / "kernels.log"
         log.parent.mkdir(parents=True, exist_ok=True)

@@ -11,10 +11,11 @@ leave state for another, and each kernel process ends with its notebook.
 Run as ``python -m autograder.zygote MODULE ...`` (the modules to import ahead), possibly behind a
 command prefix (a sandbox). It reads one JSON request per line on standard input::
 
-    {"argv": [...ipykernel arguments...], "cwd": "...", "env": {...}}
+    {"argv": [...ipykernel arguments...], "cwd": "...", "env": {...}, "sandbox": {...} or null}
 
 and answers one JSON line on standard output: ``{"pid": N}`` or ``{"error": "..."}``. It exits when
-its standard input closes, and its kernels die with it (``PR_SET_PDEATHSIG``).
+its standard input closes, and its kernels die with it (``PR_SET_PDEATHSIG``). With a ``sandbox``
+policy, the kernel enters its sandbox (:mod:`autograder.sandbox`) before ipykernel starts.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ import json
 import os
 import signal
 import sys
+
+from autograder import sandbox
 
 #: The inline backend that ipykernel selects when MPLBACKEND is unset. It is set before matplotlib is
 #: imported ahead, as ipykernel would set it, so that figures behave as in a kernel started normally.
@@ -97,6 +100,8 @@ def run_kernel(request: dict, protocol_fds: tuple[int, ...]) -> None:
         reseed_random_generators()
         for hook in CHILD_SETUP:
             hook(request)
+        if request.get("sandbox"):
+            sandbox.enter(request["sandbox"])
         # As `python -m ipykernel_launcher` started by jupyter_client would see them: its parent's
         # pid (the kernel stops if its parent goes away), and the command line.
         os.environ["JPY_PARENT_PID"] = str(os.getppid())
@@ -127,6 +132,15 @@ def load_hook(name: str):
 def serve(requests, answers) -> None:
     """Fork one kernel per request line until the input closes."""
     protocol_fds = (requests.fileno(), answers.fileno())
+    sandboxed: list[int] = []
+    try:
+        _serve(requests, answers, protocol_fds, sandboxed)
+    finally:
+        for pid in sandboxed:  # what sandboxed kernels left running dies with the zygote
+            sandbox.kill_processes_of(pid)
+
+
+def _serve(requests, answers, protocol_fds, sandboxed: list[int]) -> None:
     for line in requests:
         if not line.strip():
             continue
@@ -139,6 +153,8 @@ def serve(requests, answers) -> None:
         if pid == 0:
             run_kernel(request, protocol_fds)
         own_process_group(pid)  # set from both sides, so it holds before the pid is answered
+        if request.get("sandbox"):
+            sandboxed.append(pid)
         answers.write((json.dumps({"pid": pid}) + "\n").encode())
 
 

@@ -113,11 +113,23 @@ def autograder(course: Path, *arguments: str, **kwargs):
     return run([sys.executable, "-m", "autograder.cli", "--course", str(course), *arguments], course, **kwargs)
 
 
+#: The test cells log runs to $AUTOGRADER_TEST_LOG: the sandbox lets that variable in, and lets
+#: kernels write into the log's folder (a folder of its own, beside the course, never around it).
+SANDBOX_FOR_TESTS = """
+import os as _os
+from autograder.sandbox import DEFAULT_ENVIRONMENT as _DEFAULT
+c.Sandbox.environment = [*_DEFAULT, "AUTOGRADER_TEST_*"]
+if _os.environ.get("AUTOGRADER_TEST_LOG"):
+    c.Sandbox.writable_paths = [_os.path.dirname(_os.path.abspath(_os.environ["AUTOGRADER_TEST_LOG"]))]
+"""
+
+
 def make_course(root: Path, db_url: str | None = None) -> Path:
     """A course folder with the course's configuration, a short cell time limit, and tiny_01."""
     root.mkdir(parents=True, exist_ok=True)
     config = (COURSE_ROOT / "exercises" / "nbgrader_config.py").read_text(encoding="utf-8")
     config += f"\nc.Execute.timeout = {CELL_TIME_LIMIT}\nc.ExecutePreprocessor.timeout = {CELL_TIME_LIMIT}\n"
+    config += SANDBOX_FOR_TESTS
     if db_url:
         config += f"c.CourseDirectory.db_url = {db_url!r}\n"
     (root / "nbgrader_config.py").write_text(config, encoding="utf-8")

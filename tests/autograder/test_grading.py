@@ -70,7 +70,7 @@ def graded(template, tmp_path_factory) -> Graded:
 
 def test_does_grade_exit_0_even_with_a_damaged_notebook(graded: Graded):
     assert graded.first_run.returncode == 0, graded.first_run.stderr[-3000:]
-    assert f"| {DAMAGED} | the notebook file is damaged" in graded.first_run.stdout
+    assert f"| {DAMAGED} | tiny.ipynb is damaged" in graded.first_run.stdout
 
 
 def test_does_grade_give_the_same_scores_as_nbgrader_autograde(graded: Graded):
@@ -175,4 +175,4 @@ def test_does_report_draw_every_plot_with_a_description(graded: Graded, tmp_path
     for name, _ in images:
         assert (tmp_path / "report" / name).stat().st_size > 1000
     assert "double(0.5) should be 1.0: decimals too" in html.unescape(page), "failure messages are listed"
-    assert "the notebook file is damaged" in page
+    assert "tiny.ipynb is damaged" in page

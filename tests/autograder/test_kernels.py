@@ -114,6 +114,7 @@ def test_does_an_endless_loop_fail_at_its_time_limit_and_the_next_cell_still_run
 @pytest.mark.parametrize("preload", [True, False])
 def test_does_the_command_prefix_wrap_the_code_of_learners(tmp_path, preload):
     wrapped = launch.KernelLauncher(preload=preload, command_prefix=["env", "AUTOGRADER_PREFIX_SEEN=yes"])
+    wrapped.sandbox.enabled = False  # the sandbox hides the parent's environment, and keeps its own
     launch.use_launcher(wrapped)
     try:
         nb = notebook("import os\n"

@@ -35,6 +35,16 @@ def template(tmp_path_factory) -> Path:
     return course
 
 
+def log_file(folder: Path) -> Path:
+    """Where the test cells log their runs: a folder of its own, which kernels may write into."""
+    (folder / "logs").mkdir()
+    (folder / "logs").chmod(0o1777)  # sandboxed kernels each run as a user of their own
+    log = folder / "logs" / "runs.log"
+    log.touch()
+    log.chmod(0o666)
+    return log
+
+
 def start_grading(course: Path, log: Path) -> subprocess.Popen:
     command = [sys.executable, "-m", "autograder.cli", "--course", str(course), "grade", factory.ASSIGNMENT,
                "--jobs", "2"]
@@ -57,7 +67,7 @@ def wait_until_gone(processes: list[psutil.Process], timeout: float = 20) -> lis
 
 
 def runs_per_learner(log: Path) -> Counter:
-    return Counter(log.read_text(encoding="utf-8").split()) if log.exists() else Counter()
+    return Counter(log.read_text(encoding="utf-8").split())
 
 
 def check_resumed(course: Path, log: Path, graded_before: set[str]) -> None:
@@ -80,7 +90,7 @@ def check_resumed(course: Path, log: Path, graded_before: set[str]) -> None:
 
 def test_does_a_crash_in_the_middle_of_a_batch_lose_nothing(template, tmp_path):
     course = factory.copy_course(template, tmp_path / "course")
-    log = tmp_path / "runs.log"
+    log = log_file(tmp_path)
     process = start_grading(course, log)
     wait_for_records(course, 3, process)
     family = psutil.Process(process.pid).children(recursive=True)
@@ -94,7 +104,7 @@ def test_does_a_crash_in_the_middle_of_a_batch_lose_nothing(template, tmp_path):
 
 def test_does_ctrl_c_stop_cleanly_and_say_how_to_go_on(template, tmp_path):
     course = factory.copy_course(template, tmp_path / "course")
-    log = tmp_path / "runs.log"
+    log = log_file(tmp_path)
     process = start_grading(course, log)
     wait_for_records(course, 2, process)
     family = psutil.Process(process.pid).children(recursive=True)
@@ -110,7 +120,7 @@ def test_does_ctrl_c_stop_cleanly_and_say_how_to_go_on(template, tmp_path):
 
 def test_does_a_worker_killed_from_outside_only_delay_its_submission(template, tmp_path):
     course = factory.copy_course(template, tmp_path / "course")
-    log = tmp_path / "runs.log"
+    log = log_file(tmp_path)
     process = start_grading(course, log)
     wait_for_records(course, 1, process)
     # A worker that runs notebooks is the parent of a zygote (python -m autograder.zygote).
