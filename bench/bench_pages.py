@@ -10,8 +10,9 @@ counted them) and the time to DOMContentLoaded, in three ways:
 * **baseline**: the same page from the course's server without its widget and MathJax scripts
   (those requests are blocked), measured in the same run.
 
-The target is under 2 MB transferred per lesson page (served). It prints one markdown table and
-exits 0 (a benchmark reports, it does not fail). ``BENCH_SITE=path/to/_build/html`` measures an
+The target is under 2 MB transferred per lesson page (served). It prints one markdown table, then
+the heaviest requests of each lesson (served), to show where the bytes go, and exits 0 (a
+benchmark reports, it does not fail). ``BENCH_SITE=path/to/_build/html`` measures an
 existing build; by default the site is built from this checkout into a temporary folder.
 """
 
@@ -25,7 +26,9 @@ import subprocess
 import sys
 import tempfile
 import threading
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlparse
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -37,6 +40,7 @@ from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, lesson_doc
 
 TARGET_BYTES = 2 * 1024 * 1024
 HEAVY_SCRIPTS = re.compile(r"/_static/(widgets|mathjax)/")
+HEAVIEST_SHOWN = 5
 
 
 class PlainHandler(http.server.SimpleHTTPRequestHandler):
@@ -60,8 +64,15 @@ def build_site(output: Path) -> Path:
     return output / "_build" / "html"
 
 
-def measure(browser, url: str, block_heavy: bool = False) -> tuple[int, float]:
-    """Load ``url`` with an empty cache; return (bytes transferred, DOMContentLoaded in ms)."""
+@dataclass
+class Load:
+    transferred: int  # bytes, every request of the page, as the network counted them
+    dom_content_loaded: float  # ms after navigation start
+    requests: list[tuple[int, str]] = field(default_factory=list)  # (bytes, path), heaviest first
+
+
+def measure(browser, url: str, block_heavy: bool = False) -> Load:
+    """Load ``url`` with an empty cache and wait until the network is idle."""
     context = browser.new_context(viewport=VIEWPORT)
     page = context.new_page()
     if block_heavy:
@@ -69,13 +80,17 @@ def measure(browser, url: str, block_heavy: bool = False) -> tuple[int, float]:
     session = context.new_cdp_session(page)
     session.send("Network.enable")
     session.send("Network.setCacheDisabled", {"cacheDisabled": True})
-    transferred = []
-    session.on("Network.loadingFinished", lambda event: transferred.append(event["encodedDataLength"]))
+    addresses: dict[str, str] = {}
+    transferred: list[tuple[int, str]] = []
+    session.on("Network.requestWillBeSent", lambda event: addresses.setdefault(event["requestId"], event["request"]["url"]))
+    session.on("Network.loadingFinished", lambda event: transferred.append(
+        (int(event["encodedDataLength"]), addresses.get(event["requestId"], "?"))))
     page.goto(url, wait_until="load")
     page.wait_for_load_state("networkidle")
     loaded = page.evaluate("performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd")
     context.close()
-    return sum(transferred), loaded
+    requests = sorted(((size, urlparse(address).path or address[:40]) for size, address in transferred), reverse=True)
+    return Load(sum(size for size, _ in transferred), loaded, requests)
 
 
 def megabytes(size: int) -> str:
@@ -106,10 +121,17 @@ def main() -> int:
     print("| lesson page | served: transferred | served: DOMContentLoaded | plain: transferred | plain: DOMContentLoaded "
           "| baseline: transferred | baseline: DOMContentLoaded | served ÷ baseline (bytes) | target < 2 MB |")
     print("|---|---|---|---|---|---|---|---|---|")
-    for docname, (size, loaded), (plain_size, plain_loaded), (base_size, base_loaded) in rows:
-        verdict = "PASS" if size < TARGET_BYTES else "FAIL"
-        print(f"| {docname} | {megabytes(size)} | {loaded:.0f} ms | {megabytes(plain_size)} | {plain_loaded:.0f} ms "
-              f"| {megabytes(base_size)} | {base_loaded:.0f} ms | {size / base_size:.2f}x | {verdict} |")
+    for docname, served, plain, baseline in rows:
+        verdict = "PASS" if served.transferred < TARGET_BYTES else "FAIL"
+        print(f"| {docname} | {megabytes(served.transferred)} | {served.dom_content_loaded:.0f} ms "
+              f"| {megabytes(plain.transferred)} | {plain.dom_content_loaded:.0f} ms "
+              f"| {megabytes(baseline.transferred)} | {baseline.dom_content_loaded:.0f} ms "
+              f"| {served.transferred / baseline.transferred:.2f}x | {verdict} |")
+    print("\nHeaviest requests of each lesson page (served, transferred):\n")
+    for docname, served, _, _ in rows:
+        heaviest = ", ".join(f"{path.rsplit('/_static/', 1)[-1]} {size / 1024:.0f} KB"
+                             for size, path in served.requests[:HEAVIEST_SHOWN])
+        print(f"- {docname}: {heaviest}")
     return 0
 
 

@@ -3,15 +3,22 @@
 What it adds to Jupyter Book, and why:
 
 * **A closed-network site.** The browser files that Jupyter Book would load from public CDNs
-  (require.js, the ipywidgets embed manager, MathJax) are copied from the npm packages in
+  (the ipywidgets embed manager, MathJax) are copied from the npm packages in
   ``node_modules/`` into ``_vendor/`` and served by the site itself (see ``_config.yml``).
+  sphinx-thebe, which Jupyter Book always loads, is switched off: it would write the address of
+  its CDN bundle into every page, and the course runs code on its JupyterHub instead.
+* **Light pages.** A lesson page must stay well under 2 MB transferred (``bench/bench_pages.py``):
+  the theme's icons come from its webfont stylesheet, not from its 0.5 MB Font Awesome script
+  (``book/_templates/static/webpack-macros.html``); the saved widgets are drawn by the html
+  manager's self-contained ``embed.js`` (half the size of require.js + ``embed-amd.js``, which
+  exist to fetch third-party widget libraries from a CDN); MathJax loads only on pages that
+  contain math.
 * **A link bar on every lesson**: "Launch on JupyterHub" (an nbgitpuller link to the same lesson
   on the institution's hub), "Download the notebook", and the lesson's exercise.
 * **Accessibility fixes** of the theme and of the widget manager, checked by axe-core in
   ``tests/browser/``: theme components overridden in ``book/_templates/``, the
-  notebooks' show/hide toggles and the sidebar's section toggles named here, the sliders named by
-  ``book/_assets/course-a11y.js``, and the widget manager's icon fonts found on the site
-  (``book/_assets/course-widgets-path.js``).
+  notebooks' show/hide toggles and the sidebar's section toggles named here, and the sliders named
+  by ``book/_assets/course-a11y.js``.
 * **Precompressed files**: every large text file of the site gets a ``.gz`` sibling, which the
   course's site server (``scripts/start_course.py``) sends to browsers that accept gzip; a lesson
   page then transfers about a quarter of its size.
@@ -28,6 +35,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import html
+import json
 import os
 import shutil
 import subprocess
@@ -46,9 +54,11 @@ from launch_link import nbgitpuller_link  # noqa: E402 (shared with deploy/: the
 logger = logging.getLogger(__name__)
 
 #: Files copied from node_modules into _vendor/: (package path, destination inside _vendor/).
+#: ``embed.js`` is the html manager's self-contained bundle: it draws ipywidgets' own widgets
+#: (see ``WIDGET_MODULES``) from the page's saved state once the page has loaded, and finds its
+#: icon fonts next to itself.
 VENDORED = [
-    ("requirejs/require.js", "widgets/require.js"),
-    ("@jupyter-widgets/html-manager/dist/embed-amd.js", "widgets/embed-amd.js"),
+    ("@jupyter-widgets/html-manager/dist/embed.js", "widgets/embed.js"),
     ("@jupyter-widgets/html-manager/dist/embed.js.LICENSE.txt", "widgets/LICENSE.txt"),
     ("mathjax/es5/tex-mml-chtml.js", "mathjax/tex-mml-chtml.js"),
     ("mathjax/es5/input", "mathjax/input"),
@@ -61,6 +71,11 @@ VENDORED = [
 ]
 #: The html-manager's icon fonts, requested relative to the script that loads them.
 WIDGET_FONT_SUFFIXES = (".woff2", ".woff", ".ttf", ".eot", ".svg")
+#: The widget libraries that ``embed.js`` contains. A lesson whose widgets come from another
+#: library (ipympl, ipyleaflet...) would need require.js, the html manager's ``embed-amd.js`` and
+#: that library's AMD bundle, all vendored from npm: the build stops on such a page until then.
+WIDGET_MODULES = {"@jupyter-widgets/base", "@jupyter-widgets/controls", "@jupyter-widgets/output"}
+WIDGET_STATE_TYPE = "application/vnd.jupyter.widget-state+json"
 
 #: Files of the built site that get a gzip-compressed sibling (``x.js`` → ``x.js.gz``).
 COMPRESSED_SUFFIXES = (".html", ".js", ".css", ".svg", ".json", ".txt", ".map", ".ttf", ".eot", ".otf")
@@ -84,29 +99,36 @@ def vendor_browser_files(app: Sphinx, config) -> None:
             "but node_modules/ is missing. Run `make book` (it runs `npm ci` first), or `npm ci` "
             "in the repository root, then build again."
         )
+    copied: set[Path] = set()
     for source, destination in VENDORED:
-        _copy_if_newer(node_modules / source, vendor / destination)
+        copied |= _copy_if_newer(node_modules / source, vendor / destination)
     fonts = node_modules / "@jupyter-widgets/html-manager/dist"
     for font in fonts.iterdir():
         if font.suffix in WIDGET_FONT_SUFFIXES:
-            _copy_if_newer(font, vendor / "widgets" / font.name)
+            copied |= _copy_if_newer(font, vendor / "widgets" / font.name)
+    # A file vendored by an earlier version of this list would still be published: remove it.
+    for path in vendor.rglob("*"):
+        if path.is_file() and path not in copied:
+            path.unlink()
 
 
-def _copy_if_newer(source: Path, destination: Path) -> None:
+def _copy_if_newer(source: Path, destination: Path) -> set[Path]:
+    """Copy ``source`` (a file or a folder) to ``destination``; return the destination files."""
     if not source.exists():
         raise ExtensionError(
             f"{source} is missing from node_modules/: run `npm ci` in the repository root "
             "(package-lock.json lists the versions the site needs)."
         )
     if source.is_dir():
+        copied = set()
         for child in source.rglob("*"):
             if child.is_file():
-                _copy_if_newer(child, destination / child.relative_to(source))
-        return
-    if destination.exists() and destination.stat().st_mtime >= source.stat().st_mtime:
-        return
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(source, destination)
+                copied |= _copy_if_newer(child, destination / child.relative_to(source))
+        return copied
+    if not (destination.exists() and destination.stat().st_mtime >= source.stat().st_mtime):
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, destination)
+    return {destination}
 
 
 def invalidate_cache_when_modules_change(app: Sphinx, config) -> None:
@@ -234,15 +256,71 @@ def add_link_bar(app: Sphinx, pagename: str, templatename: str, context: dict, d
         context["body"] = bar + context["body"]
 
 
-def _has_widgets(app: Sphinx, pagename: str) -> bool:
-    """True when myst-nb adds the widget manager's scripts to ``pagename`` (it has a widget state)."""
+def disable_thebe(app: Sphinx, config) -> None:
+    """Switch off sphinx-thebe, which Jupyter Book adds to every site.
+
+    Thebe runs a page's code on Binder, with its bundle from unpkg.com: neither is reachable in the
+    closed network the course is built for, and learners run lessons on the course's JupyterHub.
+    Even switched off in ``_config.yml`` (``launch_buttons.thebe``), the extension writes the
+    bundle's CDN address and a Binder configuration into every page; without its handlers it
+    writes nothing. Its stylesheet is dropped from every page by :func:`drop_thebe_stylesheet`.
+    """
+    for listeners in app.events.listeners.values():
+        for listener in list(listeners):
+            if getattr(listener.handler, "__module__", "") == "sphinx_thebe":
+                app.disconnect(listener.id)
+
+
+def _asset_name(asset) -> str:
+    """The path of a page's script or stylesheet as an extension gave it (without ``_static/``)."""
+    return str(getattr(asset, "filename", asset) or "").removeprefix("_static/")
+
+
+def drop_thebe_stylesheet(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Leave sphinx-thebe's stylesheet out of the page (it registers it when set up)."""
+    if "css_files" in context:
+        context["css_files"] = [css for css in context["css_files"] if _asset_name(css) != "sphinx-thebe.css"]
+
+
+def load_mathjax_only_with_math(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Keep MathJax (0.3 MB) off pages without math of their own.
+
+    Sphinx's mathjax extension also loads it on a page whose table of contents lists a page with
+    math (for the single-page builder): the home page and a module's index would load it for
+    nothing. Runs after the extension (priority 500) has added its scripts to ``context``.
+    """
+    if app.builder.name not in {"html", "dirhtml"} or "script_files" not in context:
+        return
+    if app.env.get_domain("math").data["has_equations"].get(pagename, False):
+        return
+    context["script_files"] = [
+        script for script in context["script_files"]
+        if _asset_name(script) != app.config.mathjax_path
+        and not str(getattr(script, "attributes", {}).get("body", "")).startswith("window.MathJax")
+    ]
+
+
+def check_widget_libraries(app: Sphinx, env) -> None:
+    """Warn (an error with -W) when a page's saved widgets need a library that embed.js lacks."""
     from myst_nb.sphinx_ import NbMetadataCollector
 
-    try:
-        files = NbMetadataCollector.get_js_files(app.env, pagename)
-    except KeyError:  # a page that Sphinx makes (search, index) has no notebook data
-        return False
-    return any(str(path).endswith("require.js") for path, _ in files.values())
+    for docname in sorted(env.found_docs):
+        try:
+            files = NbMetadataCollector.get_js_files(env, docname)
+        except KeyError:  # a page that is not a notebook
+            continue
+        for _, attributes in files.values():
+            if attributes.get("type") != WIDGET_STATE_TYPE:
+                continue
+            models = json.loads(attributes.get("body") or "{}").get("state", {}).values()
+            unknown = sorted({str(model.get("model_module")) for model in models} - WIDGET_MODULES)
+            if unknown:
+                logger.warning(
+                    "lesson %s shows widgets of %s, which the site's widget manager (embed.js) cannot "
+                    "draw: vendor require.js, the html manager's embed-amd.js and that library's AMD "
+                    "bundle from npm (book/_ext/course_site.py, nb_ipywidgets_js in _config.yml)",
+                    docname, ", ".join(unknown), location=docname,
+                )
 
 
 def fix_accessibility(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
@@ -255,8 +333,6 @@ def fix_accessibility(app: Sphinx, pagename: str, templatename: str, context: di
       no longer counts them as items of their ``role="list"`` (aria-required-children, critical).
       They become ``role="listitem"``.
     * The sidebar's section toggles are ``<summary>`` elements holding only an icon (summary-name).
-    * Pages with widgets load ``course-widgets-path.js`` before require.js, so that the widget
-      manager finds its icon fonts in ``_static/widgets/``.
     """
     if "body" in context:
         context["body"] = (
@@ -272,8 +348,6 @@ def fix_accessibility(app: Sphinx, pagename: str, templatename: str, context: di
 
         named_toctree.course_named = True
         context["generate_toctree_html"] = named_toctree
-    if _has_widgets(app, pagename):
-        app.add_js_file("course-widgets-path.js", priority=400)
 
 
 def compress_site(app: Sphinx, exception) -> None:
@@ -346,8 +420,13 @@ def setup(app: Sphinx) -> dict:
     app.add_config_value("course_repository_branch", "main", "html", types=[str])
     app.connect("config-inited", vendor_browser_files)
     app.connect("config-inited", invalidate_cache_when_modules_change)
+    app.connect("config-inited", disable_thebe)
     app.connect("env-check-consistency", check_lessons)
+    app.connect("env-check-consistency", check_widget_libraries)
     app.connect("html-page-context", add_link_bar)
+    app.connect("html-page-context", drop_thebe_stylesheet)
+    # After sphinx.ext.mathjax's handler (priority 500), which adds MathJax's scripts.
+    app.connect("html-page-context", load_mathjax_only_with_math, priority=600)
     # After the theme's handlers (priority 500), which put generate_toctree_html in the context.
     app.connect("html-page-context", fix_accessibility, priority=900)
     # Last, after the theme rewrites its files (pygments.css) at build-finished.

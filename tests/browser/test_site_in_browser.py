@@ -30,6 +30,25 @@ class Visit:
     images: dict[str, list[dict]] = field(default_factory=dict)  # docname -> images of the article
     launch_links: dict[str, str] = field(default_factory=dict)
     sliders: dict[str, int] = field(default_factory=dict)
+    icons: dict[str, list[dict]] = field(default_factory=dict)  # docname -> the theme's visible icons
+
+
+#: For each visible icon of the theme (an <i> of Font Awesome's classes): is its glyph drawn, that is,
+#: does its ::before have content in a webfont that the page has loaded?
+ICONS_DRAWN = """async () => {
+    await document.fonts.ready;
+    const loaded = new Set([...document.fonts].filter(font => font.status === "loaded")
+                                              .map(font => font.family.replace(/["']/g, "")));
+    return [...document.querySelectorAll("i.fa-solid, i.fas, i.fa-regular, i.far, i.fa-brands, i.fab")]
+        .filter(icon => icon.getClientRects().length)
+        .map(icon => {
+            const glyph = getComputedStyle(icon, "::before");
+            const family = glyph.fontFamily.split(",")[0].trim().replace(/["']/g, "");
+            return {icon: icon.className.replace(/\\s+/g, " "), family,
+                    drawn: !["none", "normal", ""].includes(glyph.content) && loaded.has(family)
+                           && icon.getBoundingClientRect().width > 0};
+        });
+}"""
 
 
 def screenshot_name(docname: str) -> str:
@@ -69,6 +88,7 @@ def visit(browser, site_url, axe_source, screenshots) -> Visit:
                     "loaded: img.complete && img.naturalWidth > 0, inWidget: !!img.closest('.jupyter-widgets')}))",
                 )
                 visit.sliders[docname] = page.locator(".jupyter-widgets .noUi-handle").count()
+                visit.icons[docname] = page.evaluate(ICONS_DRAWN)
                 launch = page.locator("nav.course-link-bar a.course-launch")
                 if launch.count():
                     visit.launch_links[docname] = launch.first.get_attribute("href")
@@ -114,6 +134,14 @@ def test_do_the_lessons_show_their_simulations_from_the_saved_widget_state(visit
         assert any(image["inWidget"] and image["loaded"] for image in visit.images[docname]), (
             f"{docname} shows sliders but not the simulation's figure"
         )
+
+
+def test_does_every_page_draw_the_theme_icons_from_its_webfont(visit):
+    """The pages load no icon script: the theme's stylesheet draws its icons with the Font Awesome webfont."""
+    assert all(visit.icons.get(name) for name in toc_docnames()), "a page shows none of the theme's icons"
+    missing = [f"{name}: {icon['icon']} ({icon['family']})" for name, icons in visit.icons.items()
+               for icon in icons if not icon["drawn"]]
+    assert missing == [], "icons drawn without their glyph:\n" + "\n".join(missing)
 
 
 def test_does_every_figure_of_the_site_have_alt_text(visit):

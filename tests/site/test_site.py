@@ -144,6 +144,62 @@ def test_no_page_loads_a_script_style_or_font_from_another_host(built_site):
     assert offenders == [], "the site loads resources from other hosts:\n" + "\n".join(sorted(set(offenders)))
 
 
+#: Scripts whose text is data the page never runs: the saved widgets (checked in a real browser,
+#: tests/browser/, which records every request).
+DATA_SCRIPT_TYPES = {WIDGET_STATE, WIDGET_VIEW}
+#: An address in a script's text: a host name with a dot, after "//", "http://" or "https://".
+ADDRESS = re.compile(r"""(?:https?:)?//[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+[^\s"'`<>)]*""")
+#: What sphinx-thebe writes into a page: its CDN address, its Binder configuration, its files.
+THEBE_MARKERS = ("THEBE_JS_URL", "text/x-thebe-config", "sphinx-thebe")
+
+
+def test_no_inline_script_of_a_page_names_another_host(built_site):
+    """An inline script can load from a CDN by itself (sphinx-thebe wrote `THEBE_JS_URL = "https://unpkg.com/..."`)."""
+    offenders = []
+    for path in html_pages(built_site):
+        for script in soup(path).find_all("script", src=False):
+            if script.get("type") in DATA_SCRIPT_TYPES:
+                continue
+            for address in ADDRESS.findall(script.get_text()):
+                if is_external(address):
+                    offenders.append(f"{path.relative_to(built_site.html)}: {address}")
+    assert offenders == [], "inline scripts of the site name other hosts:\n" + "\n".join(sorted(set(offenders)))
+
+
+def test_no_page_carries_the_thebe_configuration(built_site):
+    for path in html_pages(built_site):
+        text = path.read_text(encoding="utf-8")
+        found = [marker for marker in THEBE_MARKERS if marker in text]
+        assert found == [], f"{path.relative_to(built_site.html)} still carries sphinx-thebe's {found}"
+
+
+def test_pages_draw_icons_with_the_theme_webfont_not_its_script(built_site):
+    """The theme's Font Awesome script (0.5 MB) is left out; its stylesheet draws the same icons."""
+    for path in html_pages(built_site):
+        sources = [script["src"] for script in soup(path).find_all("script", src=True)]
+        assert not any("fontawesome" in source for source in sources), f"{path.name} loads the Font Awesome script"
+    stylesheet = (built_site.html / "_static" / "styles" / "pydata-sphinx-theme.css").read_text(encoding="utf-8")
+    assert re.search(r"@font-face\{[^}]*Font Awesome\\? 6 Free[^}]*fa-solid-900\.woff2", stylesheet), (
+        "the theme's stylesheet no longer has the Font Awesome webfont: its icons need another source"
+    )
+    icons = {name for path in html_pages(built_site)
+             for element in soup(path).select("i.fa-solid, i.fas") for name in element["class"] if name.startswith("fa-")}
+    for icon in icons - {"fa-solid", "fa-lg"}:
+        assert f".{icon}:before" in stylesheet, f"the theme's stylesheet cannot draw the icon {icon}"
+
+
+def test_mathjax_loads_only_on_pages_that_show_math(built_site):
+    mathjax = course_config()["mathjax_path"]
+    for path in html_pages(built_site):
+        page = soup(path)
+        loads = any(urlparse(script["src"]).path.endswith(mathjax) for script in page.find_all("script", src=True))
+        shows_math = page.find(class_="math") is not None
+        assert loads == shows_math, (
+            f"{path.relative_to(built_site.html)} {'loads' if loads else 'does not load'} MathJax "
+            f"but {'shows' if shows_math else 'shows no'} math"
+        )
+
+
 def test_every_local_script_and_stylesheet_of_a_page_exists(built_site):
     missing = []
     for path in html_pages(built_site):
@@ -161,9 +217,13 @@ def test_widget_scripts_come_from_the_site_itself(built_site):
     pages_with_widgets = [path for path in html_pages(built_site) if WIDGET_STATE in path.read_text(encoding="utf-8")]
     assert pages_with_widgets, "no page of the site carries a saved widget state"
     for path in pages_with_widgets:
-        sources = [urlparse(script["src"]).path for script in soup(path).find_all("script") if script.get("src")]
-        assert any(source.endswith("widgets/require.js") for source in sources), f"{path.name} does not load require.js from the site"
-        assert any(source.endswith("widgets/embed-amd.js") for source in sources), f"{path.name} does not load the widget manager from the site"
+        scripts = [script for script in soup(path).find_all("script") if script.get("src")]
+        manager = [script for script in scripts if urlparse(script["src"]).path.endswith("_static/widgets/embed.js")]
+        assert manager, f"{path.name} does not load the widget manager (embed.js) from the site"
+        # Deferred, not async: embed.js draws the widgets at the window's load event, which an async
+        # script could miss.
+        assert manager[0].has_attr("defer") and not manager[0].has_attr("async"), f"{path.name}: embed.js should be deferred"
+        assert not any("require" in urlparse(script["src"]).path for script in scripts), f"{path.name} still loads require.js"
 
 
 def test_every_widget_shown_in_a_lesson_has_its_state_saved_in_the_page(built_site):
