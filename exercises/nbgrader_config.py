@@ -14,12 +14,23 @@ c.CourseDirectory.root = "."
 c.ExecutePreprocessor.timeout = 60
 c.Execute.timeout = 60
 
-# Feedback must never show hidden tests: remove them from the cells returned to learners.
+# Feedback must never show hidden tests: remove them from the cells returned to learners, and from
+# the error messages of failing tests (autograder's cleaner runs first, as it needs the markers).
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+    "autograder.preprocessors.ClearHiddenTracebacks",
     "nbgrader.preprocessors.ClearHiddenTests",
 ]
+
+# Limits of `autograder grade`, which runs every submission in its sandbox (see the instructor
+# guide, "The grading sandbox"): the whole notebook, in seconds; output kept, in characters;
+# memory (MB), processes and disk (MB) of each notebook's kernel.
+c.GradingExecute.notebook_timeout = 600
+c.GradingExecute.output_limit = 5_000_000
+c.Sandbox.memory_limit = 2048
+c.Sandbox.process_limit = 256
+c.Sandbox.disk_limit = 256
 
 # Released notebooks start clean: no outputs, and every solution replaced by the stub below.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
