@@ -316,14 +316,18 @@ def kill_processes_of(pid: int) -> None:
 
 
 def processes_of(uid: int) -> list[int]:
-    """The process ids whose owner is ``uid`` (from /proc)."""
+    """The process ids whose owner is ``uid`` and that still run (from /proc; zombies, already
+    dead and only waiting for their parent to collect them, are left out)."""
     found = []
     for name in os.listdir("/proc"):
         if name.isdigit():
             try:
                 if os.stat(f"/proc/{name}").st_uid == uid:
-                    found.append(int(name))
-            except OSError:  # ended meanwhile
+                    with open(f"/proc/{name}/stat", "rb") as stat:
+                        state = stat.read().rsplit(b")", 1)[1].split()[0]
+                    if state not in (b"Z", b"X"):
+                        found.append(int(name))
+            except (OSError, IndexError):  # ended meanwhile
                 pass
     return found
 

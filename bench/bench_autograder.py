@@ -3,8 +3,9 @@
 It makes a temporary copy of the course (``exercises/``), generates every assignment of
 ``exercises/source/``, writes the same made-up submissions (``autograder.samples``: correct, partly
 wrong, raising errors, untouched, and one in ten stuck in an endless loop) into two copies of it,
-grades one copy with ``nbgrader autograde`` and the other with ``autograder grade`` (which also
-writes the feedback pages), and compares every score, part by part, in the two gradebooks.
+grades one copy with ``nbgrader autograde``, one with ``autograder grade`` (every notebook in its
+sandbox, and the feedback pages written) and one with ``autograder grade --no-sandbox`` (to show
+what the sandbox costs), and compares every score, part by part, in the gradebooks.
 
 It prints one markdown table and exits 0 (a benchmark reports, it does not fail). Environment:
 
@@ -110,17 +111,18 @@ def main() -> int:
         generated, assignments = prepare(workdir)
         kinds = make_submissions(generated, assignments)
         total = sum(sum(counts.values()) for counts in kinds.values())
-        plain, ours = workdir / "plain", workdir / "autograder"
-        shutil.copytree(generated, plain)
-        shutil.copytree(generated, ours)
+        plain, ours, open_ = workdir / "plain", workdir / "autograder", workdir / "no-sandbox"
+        for copy in (plain, ours, open_):
+            shutil.copytree(generated, copy)
 
         plain_seconds = timed([[sys.executable, "-m", "nbgrader", "autograde", a] for a in assignments], plain)
         command = [sys.executable, "-m", "autograder.cli", "grade"]
         jobs = ["--jobs", JOBS] if JOBS else []
         ours_seconds = timed([[*command, a, *jobs] for a in assignments], ours)
+        open_seconds = timed([[*command, a, *jobs, "--no-sandbox"] for a in assignments], open_)
 
         plain_scores, our_scores = scores(plain), scores(ours)
-        identical = bool(plain_scores) and plain_scores == our_scores
+        identical = bool(plain_scores) and plain_scores == our_scores == scores(open_)
         differences = sorted(key for key in set(plain_scores) | set(our_scores)
                              if plain_scores.get(key) != our_scores.get(key))
 
@@ -135,8 +137,10 @@ def main() -> int:
     print("| | submissions/min | total time |")
     print("|---|---|---|")
     print(f"| plain `nbgrader autograde` | {plain_rate:.1f} | {plain_seconds:.0f} s |")
-    print(f"| `autograder grade` (with feedback) | {our_rate:.1f} | {ours_seconds:.0f} s |")
-    print(f"| ratio | {ratio:.2f}x | |")
+    print(f"| `autograder grade` (sandboxed, with feedback) | {our_rate:.1f} | {ours_seconds:.0f} s |")
+    print(f"| `autograder grade --no-sandbox` (with feedback) | {total / open_seconds * 60:.1f} | {open_seconds:.0f} s |")
+    print(f"| ratio, sandboxed autograder / plain nbgrader | {ratio:.2f}x | |")
+    print(f"| cost of the sandbox | {(ours_seconds - open_seconds) / total * 1000:+.0f} ms per submission | |")
     print(f"| scores identical, part by part | {'yes' if identical else 'no'} ({len(plain_scores)} scores) | |")
     verdict = "PASS" if ratio >= TARGET_RATIO and identical else "FAIL"
     print(f"| target: at least {TARGET_RATIO:.0f}x with identical scores | {verdict} | |")
