@@ -231,6 +231,11 @@ def enter(policy: dict[str, Any]) -> int:
     _mount("tmpfs", root, "tmpfs", MS_NOSUID | MS_NODEV, "size=16m,mode=0755")
     inside = lambda path: root + os.path.abspath(path)  # noqa: E731
 
+    # The empty /tmp first: what is bound below may live under /tmp (a checkout, a test's folder).
+    disk = f"size={limits['disk_mb']}m"
+    for folder in ("/tmp", "/dev/shm"):
+        os.makedirs(inside(folder), exist_ok=True)
+        _mount("tmpfs", inside(folder), "tmpfs", MS_NOSUID | MS_NODEV, f"{disk},mode=1777")
     for name in ("bin", "lib", "lib32", "lib64", "sbin"):
         if os.path.islink(f"/{name}"):
             os.symlink(os.readlink(f"/{name}"), inside(f"/{name}"))
@@ -243,16 +248,12 @@ def enter(policy: dict[str, Any]) -> int:
         if os.path.exists(path):
             _bind(path, inside(path))
 
-    os.makedirs(inside("/dev"))
+    os.makedirs(inside("/dev"), exist_ok=True)
     for device in DEVICES:
         _bind(f"/dev/{device}", inside(f"/dev/{device}"), writable=True)
     for name, target in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"), ("stdout", "/proc/self/fd/1"),
                          ("stderr", "/proc/self/fd/2")):
         os.symlink(target, inside(f"/dev/{name}"))
-    disk = f"size={limits['disk_mb']}m"
-    for folder, mode in (("/tmp", "1777"), ("/dev/shm", "1777")):
-        os.makedirs(inside(folder), exist_ok=True)
-        _mount("tmpfs", inside(folder), "tmpfs", MS_NOSUID | MS_NODEV, f"{disk},mode={mode}")
     os.makedirs(inside("/proc"))
     _mount("proc", inside("/proc"), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "hidepid=invisible")
 
