@@ -119,8 +119,32 @@ def grade(
             Scheduler(course, assignment, notebooks, todo, jobs, bar, run.outcomes, sandboxed).run()
         finally:
             bar.close()
+            give_back_to_course_owner(course, assignment)
     run.seconds = time.monotonic() - started
     return run
+
+
+def give_back_to_course_owner(course: Course, assignment: str) -> None:
+    """When root grades a course that belongs to another account (the sandbox needs root, the
+    course belongs to its grader account), hand what grading wrote back to the course's owner, so
+    that the formgrader and nbgrader, running as that account, can go on with it."""
+    owner = course.root.stat()
+    if os.geteuid() != 0 or owner.st_uid == 0:
+        return
+    written = [course.root / course.coursedir.autograded_directory / ".autograder"]
+    for kind in ("autograded", "feedback"):
+        base = course.folder(kind, "*", assignment)
+        written += [base.parent.parent] + list(base.parent.parent.glob(f"*/{base.name}"))
+        written += [folder.parent for folder in base.parent.parent.glob(f"*/{base.name}")]
+    if course.gradebook_exists() and course.db_url.startswith("sqlite:///"):
+        written.append(Path(course.db_url[len("sqlite:///"):]))
+    for top in written:
+        if not top.exists():
+            continue
+        paths = [top, *top.rglob("*")] if top.is_dir() else [top]
+        for path in paths:
+            if path.lstat().st_uid == 0:
+                os.chown(path, owner.st_uid, owner.st_gid, follow_symlinks=False)
 
 
 def check_sandbox(sandboxed: bool, stream: TextIO) -> None:

@@ -101,10 +101,15 @@ def test_is_each_outcome_recorded_in_plain_words(graded: Graded):
     assert ("test_square", "KeyboardInterrupt") in failures or ("test_square", "CellTimeoutError") in failures
 
 
-def test_does_nbgrader_feedback_leak_hidden_tests_through_tracebacks(graded: Graded):
-    # The positive control of the next test: the check finds the leak that nbgrader has.
+def test_does_nbgrader_feedback_with_the_course_settings_keep_hidden_tests_out_too(graded: Graded):
+    """``nbgrader generate_feedback`` with the course's nbgrader_config.py (which adds the
+    autograder's ClearHiddenTracebacks) shows the failing hidden test's message, not its lines;
+    the check does find those lines when they are there (its positive control)."""
     secrets = [s for s in secrets_of_course(graded.plain / "source") if s.kind == "hidden test"]
-    assert leaks_in_text(page_text(feedback_page(graded.plain, "hidden_fail")), secrets)
+    text = page_text(feedback_page(graded.plain, "hidden_fail"))
+    assert "double(0.5) should be 1.0: decimals too" in text
+    assert not leaks_in_text(text, secrets)
+    assert leaks_in_text(text + " " + factory.HIDDEN_LINES[1], secrets)
 
 
 def test_is_every_feedback_page_free_of_hidden_tests(graded: Graded):
