@@ -32,6 +32,7 @@ from traitlets.config import Config
 from traitlets.utils.importstring import import_item
 
 from .course import Course, Submission
+from .files import find_files
 from .outcomes import Failure
 from .preprocessors import GradingExecute
 from .restore_cells import RestoreTestCells
@@ -127,7 +128,7 @@ def prepare_folder(pipeline: Pipeline, submission: Submission, events: list[str]
     destination.mkdir(parents=True)
     ignore = list(course.coursedir.ignore)
     links, left_out, copied, size = [], 0, 0, 0
-    for filename in utils.find_all_files(str(submission.folder), ignore + ["*.ipynb"]):
+    for filename in find_files(str(submission.folder), ignore + ["*.ipynb"]):
         relative = os.path.relpath(filename, submission.folder)
         if os.path.islink(filename) or any(os.path.islink(os.path.join(submission.folder, part))
                                            for part in _parents(relative)):
@@ -149,7 +150,7 @@ def prepare_folder(pipeline: Pipeline, submission: Submission, events: list[str]
                       f"{MAX_FILES} files, {MAX_BYTES // (1024 * 1024)} MB in all, besides the notebooks).")
     source = course.folder("source", ".", submission.assignment)
     excluded = {str(source / name) for name in pipeline.autograde.exclude_overwriting.get(submission.assignment, [])}
-    for filename in sorted(set(utils.find_all_files(str(source), ignore + ["*.ipynb"])) - excluded):
+    for filename in sorted(set(find_files(str(source), ignore + ["*.ipynb"])) - excluded):
         target = destination / os.path.relpath(filename, source)
         target.parent.mkdir(parents=True, exist_ok=True)
         if target.exists() or target.is_symlink():

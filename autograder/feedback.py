@@ -18,12 +18,12 @@ from jinja2 import pass_context
 from nbconvert.exporters import HTMLExporter, TemplateExporter
 from nbconvert.filters.highlight import Highlight2HTML
 from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
-from nbgrader import utils
 from traitlets.utils.importstring import import_item
 from nbgrader.converters import GenerateFeedback
 from nbgrader.preprocessors import ClearHiddenTests
 
 from .course import Course
+from .files import find_files
 from .preprocessors import ClearHiddenTracebacks
 
 
@@ -119,7 +119,7 @@ class FeedbackWriter:
             shutil.rmtree(destination)
         destination.mkdir(parents=True)
         ignore = list(self.course.coursedir.ignore)
-        for filename in utils.find_all_files(str(source), ignore + ["*.ipynb"]):
+        for filename in find_files(str(source), ignore + ["*.ipynb"]):
             target = destination / os.path.relpath(filename, source)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(filename, target)

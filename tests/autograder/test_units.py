@@ -214,3 +214,18 @@ def test_does_an_unknown_assignment_get_a_list_of_the_known_ones(course_root, ca
     error = capsys.readouterr().err
     assert "no assignment called 'no_such_01'" in error and "budgeting_01" in error
     assert gradebook.exists() == existed, "asking must not create a gradebook"
+
+
+def test_does_the_file_listing_match_nbgraders(tmp_path):
+    """The autograder lists a submission's files in one walk; the list is nbgrader's own."""
+    from nbgrader.utils import find_all_files
+
+    from autograder.files import find_files
+
+    for name in ["data.csv", ".hidden", "cache.pyc", ".hidden.pyc", "sub/notes.txt", "__pycache__/m.pyc",
+                 ".ipynb_checkpoints/n.ipynb", "feedback/f.html", "sub/n.ipynb", "sub/.ipynb_checkpoints/z"]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("", encoding="utf-8")
+    ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*.ipynb"]
+    assert sorted(find_files(str(tmp_path), ignore)) == sorted(find_all_files(str(tmp_path), ignore))
+    assert len(find_files(str(tmp_path), ignore)) == 4
