@@ -69,7 +69,7 @@ def budget_steps(count: int, seed: int = 1) -> list[tuple[str, float]]:
 
 def bench_budget(count: int) -> tuple[np.ndarray, np.ndarray]:
     start = model.lanester_2019()
-    simulator = BudgetSimulator(start, name="Lanester")
+    simulator = BudgetSimulator(start, policy=model.LANESTER_TRENDS, name="Lanester")
 
     def in_place(step):
         name, value = step
@@ -77,7 +77,7 @@ def bench_budget(count: int) -> tuple[np.ndarray, np.ndarray]:
 
     # Baseline: a second simulator whose sliders are moved without its observers, then the whole
     # figure is rebuilt from scratch (new figure, new axes, new lines, fresh layout) and rendered.
-    baseline = BudgetSimulator(start, name="Lanester")
+    baseline = BudgetSimulator(start, policy=model.LANESTER_TRENDS, name="Lanester")
     for control in baseline.sliders.values():
         control.unobserve(baseline._on_change, names="value")
 

@@ -75,7 +75,10 @@ def _limits(values, *, include=(0.0,), pad: float = 0.12) -> tuple[float, float]
 #: ``factor`` converts the slider's unit into the model's (per cent → fraction, M€ → €).
 SLIDERS = {
     "tax_rate_change": ("Tax rate change", "%/year", -2.0, 5.0, 0.25, 0.01),
-    "staff_cost_growth": ("Staff cost growth", "%/year", -1.0, 5.0, 0.25, 0.01),
+    "tax_base_growth": ("Tax base growth", "%/year", -1.0, 4.0, 0.01, 0.01),
+    "staff_cost_growth": ("Staff cost growth", "%/year", -1.0, 5.0, 0.01, 0.01),
+    "other_spending_growth": ("Other spending growth", "%/year", -2.0, 5.0, 0.1, 0.01),
+    "other_revenue_growth": ("Other revenue growth", "%/year", -2.0, 5.0, 0.1, 0.01),
     "grant_trend": ("State grants trend", "%/year", -5.0, 3.0, 0.25, 0.01),
     "investment": ("Investment", "M€/year", 0.0, 10.0, 0.1, MILLION),
     "borrowing_rate": ("Borrowing rate", "%", 0.0, 6.0, 0.25, 0.01),
@@ -131,20 +134,39 @@ class BudgetSimulator:
             fmt = ".0f" if field == "loan_duration" else ".2f" if step < 0.1 else ".1f"
             self.sliders[field] = slider(label, float(value), float(low), float(high), float(step), unit=unit, readout_format=fmt)
         self.frame = model.project_budget(start, policy, years)
+        self._estimate_cache: dict = {}
         self.verdict = verdict()
         self._build_figure()
         self.figure_view = FigureView(self.figure, self.describe, dynamic_artists=list(self.lines.values()))
         self._update_verdict()
         for control in self.sliders.values():
             control.observe(self._on_change, names="value")
+        self.title = widgets.HTML(self._title_html())
         self.widget = widgets.VBox(
             [
-                widgets.HTML(f"<b>Policy for {html.escape(name)}, {start.year + 1}–{start.year + years}</b>"),
+                self.title,
                 *self.sliders.values(),
                 self.verdict,
                 self.figure_view.widget,
             ]
         )
+
+    def _title_html(self) -> str:
+        return f"<b>Policy for {html.escape(self.name)}, {self.start.year + 1}–{self.start.year + self.years}</b>"
+
+    def set_start(self, start: model.Budget, name: str | None = None) -> None:
+        """Project another starting budget (for example a learner's own commune) with the current sliders."""
+        if not isinstance(start, model.Budget):
+            raise TypeError("start must be a model.Budget, for example model.lanester_2019().")
+        self.start = start
+        if name:
+            self.name = name
+        self.title.value = self._title_html()
+        self._estimate_cache.clear()
+        del self._usual  # the axes are sized again for the new commune
+        first = start.year
+        self.axes["ratio"].set_xlim(first - 0.3, first + self.years + 0.3)
+        self.update()
 
     # -- model ---------------------------------------------------------------------------------
     @property
@@ -275,33 +297,67 @@ class BudgetSimulator:
         )
 
     def verdict_text(self) -> str:
-        """The plain-language verdict on the last projected year (also shown under the sliders)."""
+        """The plain-language verdict on the last projected year (also shown under the sliders).
+
+        It reads the debt capacity against the 12-year reference, says from which year the golden
+        rule (CGCT L1612-4) would break or net savings turn negative (a warning sign, not a breach),
+        and, when the starting debt is an estimate, how the verdict moves with that estimate.
+        """
         frame = self.frame
         last = frame.index[-1]
         years = frame["debt_capacity_years"].iloc[-1]
         savings = frame["gross_savings"].iloc[-1]
         level = model.alert_level(years)
-        ceiling = f"{model.REFERENCE_CEILING_YEARS:.0f}-year"
+        reference = (
+            f"the {model.REFERENCE_CEILING_YEARS:.0f}-year reference (set for the largest authorities' 2018–2022 "
+            "contracts, not a rule for every commune)"
+        )
         if level == "meaningless":
             text = (
                 f"In {last} gross savings would be {_million(savings)}: the day-to-day budget would no longer pay for "
                 "itself, so the debt could not be repaid from savings at all (the debt capacity has no meaning)."
             )
         elif years > model.REFERENCE_CEILING_YEARS:
-            text = f"In {last} the debt would take {years:.1f} years of savings to repay, above the {ceiling} alert."
+            text = f"In {last} the debt would take {years:.1f} years of gross savings to repay, above {reference}."
             if level == "red":
                 text += f" That is in the red zone ({model.RED_YEARS:.0f} years or more)."
         elif level == "vigilance":
-            text = f"In {last} the debt would take {years:.1f} years of savings to repay: below the {ceiling} alert, but in the zone to watch (10 years or more)."
+            text = f"In {last} the debt would take {years:.1f} years of gross savings to repay: under {reference}, but in the zone to watch (10 years or more)."
         else:
-            text = f"In {last} the debt would take {years:.1f} years of savings to repay, well below the {ceiling} alert."
+            text = f"In {last} the debt would take {years:.1f} years of gross savings to repay, well under {reference}."
         broken = frame.index[~frame["golden_rule_respected"]]
+        negative_net = frame.index[frame["net_savings"] < 0]
         if len(broken):
             text += (
-                f" From {broken[0]}, savings and own revenue would no longer cover the capital repaid, so new loans would "
-                "repay old ones: the golden rule forbids it. Invest less or save more."
+                f" From {broken[0]}, gross savings plus own investment revenue would no longer cover the capital repaid, "
+                "so a new loan would repay an old one: the golden rule (CGCT L1612-4) forbids it. Invest less or save more."
             )
+        elif len(negative_net):
+            text += (
+                f" From {negative_net[0]} net savings turn negative: a warning sign, not a breach of the golden rule. Own "
+                "investment revenue then helps repay the loans, and less of it is left to invest."
+            )
+        text += self._estimate_text()
         return text
+
+    def _estimate_text(self) -> str:
+        """How the last year's verdict moves when the estimated starting debt does (empty if the debt is known)."""
+        assumed = self.start.debt_estimate_years
+        if assumed is None:
+            return ""
+        low, high = model.DEBT_ESTIMATE_RANGE
+        readings = []
+        for remaining in (low, high):
+            key = (remaining, self.policy)
+            if key not in self._estimate_cache:
+                frame = model.project_budget(model.with_estimated_debt(self.start, remaining), self.policy, self.years)
+                self._estimate_cache[key] = frame["debt_capacity_years"].iloc[-1]
+            ratio = self._estimate_cache[key]
+            readings.append("meaningless (no gross savings)" if not math.isfinite(ratio) else f"{ratio:.1f} years ({model.alert_level(ratio)})")
+        return (
+            f" The starting debt is an estimate (capital repaid × {assumed} years left to run): with {low} years instead "
+            f"the {self.frame.index[-1]} ratio would be {readings[0]}, with {high} years {readings[1]}."
+        )
 
     def _update_verdict(self) -> None:
         level = model.alert_level(self.frame["debt_capacity_years"].iloc[-1])

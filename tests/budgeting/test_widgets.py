@@ -69,13 +69,63 @@ def test_does_the_verdict_follow_the_policy(budget_simulator):
     sim = budget_simulator
     sim.sliders["staff_cost_growth"].value = 0.0
     calm = sim.verdict.value
-    assert "below the 12-year alert" in calm
+    assert "well under the 12-year reference" in calm
     sim.sliders["staff_cost_growth"].value = 2.0
     sim.sliders["investment"].value = 7.0
     worried = sim.verdict.value
     assert worried != calm
-    assert "above the 12-year alert" in worried or "no meaning" in worried
+    assert "above the 12-year reference" in worried or "no meaning" in worried
     assert "In 2029" in worried
+    # the 12-year figure is always introduced as a reference for the largest authorities, not a rule
+    assert "not a rule for every commune" in calm and "not a rule for every commune" in worried
+
+
+def test_does_the_verdict_call_negative_net_savings_a_warning_not_a_breach():
+    # Staff costs +1.5 %/year with a flat tax base: net savings turn negative in 2023, while gross
+    # savings and own investment revenue still cover the capital repaid until 2028.
+    sim = BudgetSimulator(model.lanester_2019(), policy=model.Policy(staff_cost_growth=0.015), years=6, name="Lanester")
+    frame = sim.frame
+    assert (frame["net_savings"] < 0).any() and frame["golden_rule_respected"].all()
+    first_negative = frame.index[frame["net_savings"] < 0][0]
+    text = sim.verdict_text()
+    assert f"From {first_negative} net savings turn negative: a warning sign, not a breach" in text
+    assert "forbids" not in text
+
+
+def test_does_the_verdict_name_the_year_the_golden_rule_breaks():
+    sim = BudgetSimulator(model.lanester_2019(), policy=model.Policy(staff_cost_growth=0.015), years=10, name="Lanester")
+    broken = sim.frame.index[~sim.frame["golden_rule_respected"]]
+    assert len(broken)
+    assert f"From {broken[0]}, gross savings plus own investment revenue would no longer cover the capital repaid" in sim.verdict_text()
+    assert "CGCT L1612-4" in sim.verdict_text()
+
+
+def test_does_the_verdict_show_how_it_depends_on_the_estimated_debt(budget_simulator):
+    text = budget_simulator.verdict_text()
+    low, high = model.DEBT_ESTIMATE_RANGE
+    assert "capital repaid × 12 years" in text
+    for remaining in (low, high):
+        ratio = model.project_budget(model.with_estimated_debt(model.lanester_2019(), remaining), model.Policy(), 10)["debt_capacity_years"].iloc[-1]
+        assert f"with {remaining} years" in text and f"{ratio:.1f} years ({model.alert_level(ratio)})" in text
+    # a commune whose debt is known gets no such sentence
+    known = BudgetSimulator(model.lanester_2019(outstanding_debt=40_000_000))
+    assert "estimate" not in known.verdict_text()
+
+
+def test_do_the_new_levers_move_the_projection(budget_simulator):
+    sim = budget_simulator
+    for field, direction in (("tax_base_growth", +1), ("other_revenue_growth", +1), ("other_spending_growth", -1)):
+        before = sim.frame["gross_savings"].iloc[-1]
+        sim.sliders[field].value = sim.sliders[field].value + 1.0
+        after = sim.frame["gross_savings"].iloc[-1]
+        assert getattr(sim.policy, field) == pytest.approx(getattr(model.Policy(), field) + 0.01)
+        assert (after - before) * direction > 0, field
+        assert np.allclose(sim.lines["gross_savings"].get_ydata(), sim.frame["gross_savings"] / 1e6)
+
+
+def test_does_the_simulator_start_from_lanesters_trends_when_asked():
+    sim = BudgetSimulator(model.lanester_2019(), policy=model.LANESTER_TRENDS)
+    assert sim.policy == model.LANESTER_TRENDS
 
 
 def test_does_the_verdict_say_the_ratio_is_meaningless_when_savings_vanish(budget_simulator):

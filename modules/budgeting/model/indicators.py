@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
@@ -20,7 +20,9 @@ class Budget:
     Operating section (*section de fonctionnement*), recurring items:
 
     tax_revenue : float
-        Taxes (*impôts et taxes*): property taxes, housing tax and other local taxes, €.
+        Taxes (*impôts et taxes*, chapter 73), €: the direct taxes whose rates the council votes,
+        and other taxes it does not set (transfer duties, electricity tax, payments from the
+        intercommunality). See ``direct_taxes``.
     grants : float
         State grants and other contributions (*dotations et participations*, including the DGF), €.
     other_operating_revenue : float
@@ -50,6 +52,14 @@ class Budget:
         New loans taken out during the year (*emprunt*), €.
     year : int
         The financial year, for example 2019.
+    direct_taxes : float or None
+        The part of ``tax_revenue`` whose rates the council votes (*contributions directes*: the
+        property taxes, and the housing tax before its end on main residences), €. ``None`` means
+        the whole of ``tax_revenue``. A change of tax rates moves this part only.
+    debt_estimate_years : int or None
+        ``None`` when ``outstanding_debt`` is known. Otherwise the remaining life, in years, used to
+        estimate it as ``capital_repaid × debt_estimate_years``: every ratio built on the debt then
+        rests on that assumption (see :func:`~modules.budgeting.model.with_estimated_debt`).
     """
 
     tax_revenue: float
@@ -64,13 +74,24 @@ class Budget:
     investment_revenue: float
     new_borrowing: float
     year: int = 2019
+    direct_taxes: float | None = None
+    debt_estimate_years: int | None = None
 
     def __post_init__(self) -> None:
         for field in fields(self):
             value = getattr(self, field.name)
             if field.name == "year":
-                if not isinstance(value, (int, np.integer)):
+                if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
                     raise TypeError(f"Budget.year must be a whole year such as 2019, not {value!r}.")
+                continue
+            if field.name == "debt_estimate_years":
+                if value is not None and (isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1):
+                    raise ValueError(
+                        f"Budget.debt_estimate_years is {value!r}: give the whole number of years used to estimate the debt, "
+                        "or None when the debt outstanding is known."
+                    )
+                continue
+            if field.name == "direct_taxes" and value is None:
                 continue
             _check_amount(f"Budget.{field.name}", value)
         if self.interest > 0 and self.outstanding_debt == 0:
@@ -78,12 +99,27 @@ class Budget:
                 "Budget.interest is positive but Budget.outstanding_debt is 0: interest is paid on a debt. "
                 "Give the debt outstanding on 1 January (encours de la dette)."
             )
+        if self.direct_taxes is not None and self.direct_taxes > self.tax_revenue:
+            raise ValueError(
+                f"Budget.direct_taxes ({self.direct_taxes:,.0f} €) is larger than Budget.tax_revenue "
+                f"({self.tax_revenue:,.0f} €): the direct taxes are part of the tax revenue. Check both amounts."
+            )
         if self.capital_repaid > self.outstanding_debt:
             raise ValueError(
                 f"Budget.capital_repaid ({self.capital_repaid:,.0f} €) is larger than the debt outstanding on "
                 f"1 January ({self.outstanding_debt:,.0f} €): a commune cannot repay more than it owes. "
                 "Check both amounts."
             )
+
+    @property
+    def voted_taxes(self) -> float:
+        """The taxes whose rates the council votes, €: ``direct_taxes``, or all the taxes when it is ``None``."""
+        return self.tax_revenue if self.direct_taxes is None else self.direct_taxes
+
+    @property
+    def other_taxes(self) -> float:
+        """The taxes the council's rates do not move, €: ``tax_revenue − voted_taxes``."""
+        return self.tax_revenue - self.voted_taxes
 
     @property
     def operating_revenue(self) -> float:
@@ -128,6 +164,9 @@ def net_savings(budget: Budget) -> float:
     """Net savings (*épargne nette*), €: gross savings minus the capital of debt repaid in the year.
 
     It is what is left, after paying the bank back, to pay for new investment without borrowing.
+    Negative net savings are a warning sign, not a breach of the golden rule: own investment
+    revenue may still cover the rest of the capital repaid (see :func:`is_golden_rule_respected`),
+    but it is then not left to invest.
     """
     return gross_savings(budget) - budget.capital_repaid
 
@@ -154,7 +193,10 @@ def debt_capacity_years(budget: Budget) -> float | None:
 
 
 #: Reference ceiling for communes and EPCI à fiscalité propre set by loi n° 2018-32, art. 29, for the
-#: 2018–2022 contracts with the 322 largest local authorities. It is a reference, not a legal cap.
+#: 2018–2022 contracts between the State and the 322 largest local authorities (operating spending
+#: above 60 M€). It is a national reference for those contracts, not a rule for every commune; like
+#: the practitioners' bands below, it is meant to be read on actual accounts (compte administratif
+#: or compte financier unique), not on budget estimates.
 REFERENCE_CEILING_YEARS = 12.0
 #: Practitioners' usual reading: from about 10 years, watch the trend.
 VIGILANCE_YEARS = 10.0
@@ -167,7 +209,9 @@ def alert_level(years: float | None) -> str:
 
     Returns ``"comfortable"`` (below 10), ``"vigilance"`` (10 to 12), ``"worrying"`` (above 12,
     below 15), ``"red"`` (15 or more) or ``"meaningless"`` when ``years`` is ``None`` or NaN (zero or
-    negative savings). These bands are conventions of financial analysts, not legal limits.
+    negative savings). These bands are conventions of financial analysts, not legal limits, and
+    they are meant for actual accounts (compte administratif, compte financier unique), not for the
+    estimates of a budget primitif or of a projection.
     """
     if years is None or (isinstance(years, float) and math.isnan(years)):
         return "meaningless"
@@ -180,18 +224,29 @@ def alert_level(years: float | None) -> str:
     return "red"
 
 
+def golden_rule_holds(gross: float, capital_repaid: float, own_investment_revenue: float) -> bool:
+    """The golden rule (*règle d'or*, real balance of CGCT article L1612-4) on one year's figures, €.
+
+    It holds when both conditions hold:
+
+    1. gross savings are zero or more: the operating section pays for itself, so no loan pays for
+       salaries, energy or interest;
+    2. gross savings plus own investment revenue (loans excluded) cover the capital of debt repaid
+       in the year: no new loan repays an old one.
+
+    Negative *net* savings (gross savings below the capital repaid) are a warning sign, not a
+    breach: condition 2 can still hold thanks to own investment revenue.
+    """
+    return gross >= 0 and gross + own_investment_revenue >= capital_repaid
+
+
 def is_golden_rule_respected(budget: Budget) -> bool:
     """Whether the budget borrows for investment only (the *règle d'or*, CGCT L1612-4).
 
-    Two conditions, both on real flows:
-
-    1. the operating section pays for itself: gross savings are zero or more, so no loan pays for
-       salaries, energy or interest;
-    2. the capital of debt repaid this year is covered by gross savings plus own investment revenue
-       (loans excluded), so no new loan repays an old one.
+    The two conditions of :func:`golden_rule_holds`, on the budget's real flows: gross savings
+    ≥ 0, and gross savings + own investment revenue ≥ capital repaid.
     """
-    savings = gross_savings(budget)
-    return savings >= 0 and savings + budget.investment_revenue >= budget.capital_repaid
+    return golden_rule_holds(gross_savings(budget), budget.capital_repaid, budget.investment_revenue)
 
 
 def financing_gap(budget: Budget) -> float:
@@ -205,3 +260,14 @@ def financing_gap(budget: Budget) -> float:
     return needs - resources
 
 
+
+
+def with_estimated_debt(budget: Budget, remaining_years: int) -> Budget:
+    """``budget`` with its debt outstanding estimated as ``capital_repaid × remaining_years`` (€).
+
+    The result records the assumption in ``debt_estimate_years``. Use it to show how much a
+    verdict depends on the estimate, for example with 10 and 18 years (``DEBT_ESTIMATE_RANGE``).
+    """
+    if isinstance(remaining_years, bool) or not isinstance(remaining_years, (int, np.integer)) or remaining_years < 1:
+        raise ValueError(f"remaining_years is {remaining_years!r}: give the remaining life of the debt as a whole number of years, 1 or more.")
+    return replace(budget, outstanding_debt=budget.capital_repaid * remaining_years, debt_estimate_years=int(remaining_years))

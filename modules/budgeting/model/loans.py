@@ -75,3 +75,8 @@ def estimate_outstanding_debt(capital_repaid: float, remaining_years: float) -> 
     return capital_repaid * remaining_years
 
 
+
+
+#: Remaining lives (years) between which a debt estimated from the capital repaid is tested.
+#: 10 years is a debt that is being paid off fast; 18, one carried by long loans.
+DEBT_ESTIMATE_RANGE = (10, 18)

@@ -8,52 +8,72 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .indicators import Budget, _check_amount, capacity_ratio, financing_gap
+from .indicators import Budget, _check_amount, capacity_ratio, financing_gap, golden_rule_holds
 from .loans import annuity
+
+
+#: The yearly growth rates of a :class:`Policy`, all fractions (0.02 = +2 % a year).
+GROWTH_FIELDS = (
+    "tax_rate_change",
+    "tax_base_growth",
+    "staff_cost_growth",
+    "other_spending_growth",
+    "other_revenue_growth",
+    "grant_trend",
+)
 
 
 @dataclass(frozen=True)
 class Policy:
     """The choices and assumptions of a multi-year projection (*prospective financière*).
 
+    Every rate is a fraction per year (0.015 = +1.5 % a year); amounts are in euros.
+
     tax_rate_change : float
-        Change of the tax rates each year, as a fraction: 0.01 = rates raised by 1 % a year
-        (applied to all tax revenue).
+        Change of the tax rates the council votes, each year (0.01 = rates raised by 1 % a year,
+        for example from 20.00 % to 20.20 %). It moves the direct taxes only
+        (:attr:`Budget.voted_taxes`), never the other taxes.
+    tax_base_growth : float
+        Growth of the direct taxes' base each year, with unchanged rates: the yearly revaluation
+        of rental values set by the State plus the physical growth of the base (new homes and
+        buildings). Lanester's 2019 file reports +2.21 % with no change of rate.
     staff_cost_growth : float
-        Growth of staff costs each year, as a fraction (0.015 = 1.5 %/year).
+        Growth of staff costs each year.
+    other_spending_growth : float
+        Growth of the other operating expenses (purchases, services, grants paid) each year.
+    other_revenue_growth : float
+        Growth of the taxes the council's rates do not move and of the other operating revenue
+        (fees for services, rents) each year.
     grant_trend : float
-        Change of State grants and contributions each year, as a fraction (−0.02 = −2 %/year).
+        Change of State grants and contributions (DGF and others) each year (−0.02 = −2 % a year).
     investment : float
         Capital spending each year, € per year.
     borrowing_rate : float
         Interest rate of new loans, as a fraction (0.03 = 3 %).
     loan_duration : int
         Duration of new loans, in years.
-    tax_base_growth : float
-        Growth of the tax base each year, as a fraction (0 by default: rates are the only lever).
-    other_spending_growth : float
-        Growth of the other operating expenses each year, as a fraction (0 by default).
     """
 
     tax_rate_change: float = 0.0
+    tax_base_growth: float = 0.0
     staff_cost_growth: float = 0.015
+    other_spending_growth: float = 0.0
+    other_revenue_growth: float = 0.0
     grant_trend: float = 0.0
     investment: float = 4_700_000.0
     borrowing_rate: float = 0.03
     loan_duration: int = 15
-    tax_base_growth: float = 0.0
-    other_spending_growth: float = 0.0
 
     def __post_init__(self) -> None:
-        for name in ("tax_rate_change", "staff_cost_growth", "grant_trend", "tax_base_growth", "other_spending_growth"):
+        for name in GROWTH_FIELDS:
             value = getattr(self, name)
-            if not isinstance(value, (int, float, np.integer, np.floating)) or not -0.5 <= value <= 0.5:
+            if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) or not -0.5 <= value <= 0.5:
                 raise ValueError(
                     f"Policy.{name} is {value!r}: give a yearly change as a fraction between -0.5 and 0.5 "
                     "(0.02 for +2 % a year)."
                 )
         _check_amount("Policy.investment", self.investment)
-        if not isinstance(self.borrowing_rate, (int, float, np.integer, np.floating)) or not 0 <= self.borrowing_rate < 1:
+        if isinstance(self.borrowing_rate, bool) or not isinstance(self.borrowing_rate, (int, float, np.integer, np.floating)) or not 0 <= self.borrowing_rate < 1:
             raise ValueError(f"Policy.borrowing_rate is {self.borrowing_rate!r}: give the interest rate as a fraction between 0 and 1 (0.03 for 3 %).")
         duration = self.loan_duration
         if isinstance(duration, bool) or not isinstance(duration, (int, np.integer)) or not 1 <= duration <= 50:
@@ -98,7 +118,7 @@ PROJECTION_COLUMNS = {
     "surplus": "resources left unspent after investment (not carried forward), €",
     "debt": "debt outstanding on 31 December, €",
     "debt_capacity_years": "debt ÷ gross savings, years (NaN when savings ≤ 0)",
-    "golden_rule_respected": "True when loans pay for investment only",
+    "golden_rule_respected": "True when gross savings ≥ 0 and gross savings + own investment revenue ≥ capital repaid (CGCT L1612-4)",
 }
 
 
@@ -110,18 +130,25 @@ def project_budget(start: Budget, policy: Policy, years: int) -> pd.DataFrame:
 
     Each projected year:
 
-    - taxes grow with the tax base and the rates, grants with ``grant_trend``, staff costs with
-      ``staff_cost_growth``, other expenses with ``other_spending_growth``; other operating
-      revenue stays flat;
+    - the voted direct taxes grow with the tax base and the rates
+      (``(1 + tax_base_growth) × (1 + tax_rate_change)``); the other taxes and the other operating
+      revenue with ``other_revenue_growth``; grants with ``grant_trend``; staff costs with
+      ``staff_cost_growth``; other expenses with ``other_spending_growth``;
     - the debt outstanding at the start keeps being repaid with the same capital each year as in
       the start year, until it is gone, and bears interest at the start year's average rate
       (interest ÷ debt outstanding on 1 January);
     - each year's new loan is repaid with constant annuities at ``borrowing_rate`` over
       ``loan_duration`` years, from the following year;
-    - capital spending (``policy.investment``) is paid for first by net savings, then by own
-      investment revenue (which stays in the same proportion to capital spending as in the start
-      year, like FCTVA and capital grants), and what is still missing is borrowed. If net savings
-      are negative, part of the loan repays old debt and ``golden_rule_respected`` is False.
+    - capital spending (``policy.investment``) is paid for first by gross savings left after the
+      capital repaid, then by own investment revenue, and what is still missing is borrowed.
+      Own investment revenue stays in the same proportion to the *same year's* capital spending
+      as in the start year. In reality its largest part, the FCTVA (a flat-rate compensation of
+      16.404 % of eligible spending), is paid one or two years after the spending: the model
+      ignores that lag, so a sudden rise in investment needs more borrowing in its first years
+      than the model shows;
+    - ``golden_rule_respected`` applies :func:`golden_rule_holds` (CGCT L1612-4): gross savings
+      ≥ 0 and gross savings + own investment revenue ≥ capital repaid. Negative net savings alone
+      are a warning sign, not a breach;
     - the debt capacity is NaN in years when gross savings are zero or negative (meaningless).
     """
     if not isinstance(start, Budget):
@@ -148,7 +175,7 @@ def project_budget(start: Budget, policy: Policy, years: int) -> pd.DataFrame:
             "surplus": surplus,
             "debt": debt,
             "debt_capacity_years": math.nan if ratio is None else ratio,
-            "golden_rule_respected": bool(savings >= 0 and savings + inv_revenue >= capital),
+            "golden_rule_respected": bool(golden_rule_holds(savings, capital, inv_revenue)),
         }
 
     start_gap = -financing_gap(start)
@@ -178,10 +205,13 @@ def project_budget(start: Budget, policy: Policy, years: int) -> pd.DataFrame:
         loans.append(_Loan(start.new_borrowing, policy.borrowing_rate, start.new_borrowing * new_loan_payment))
     revenue_share = start.investment_revenue / start.investment_spending if start.investment_spending else 0.0
 
-    tax, grants, other_revenue = start.tax_revenue, start.grants, start.other_operating_revenue
+    voted_taxes, other_taxes = start.voted_taxes, start.other_taxes
+    grants, other_revenue = start.grants, start.other_operating_revenue
     staff, other_expenses = start.staff_costs, start.other_operating_expenses
     for offset in range(1, years + 1):
-        tax *= (1 + policy.tax_base_growth) * (1 + policy.tax_rate_change)
+        voted_taxes *= (1 + policy.tax_base_growth) * (1 + policy.tax_rate_change)
+        other_taxes *= 1 + policy.other_revenue_growth
+        other_revenue *= 1 + policy.other_revenue_growth
         grants *= 1 + policy.grant_trend
         staff *= 1 + policy.staff_cost_growth
         other_expenses *= 1 + policy.other_spending_growth
@@ -190,7 +220,7 @@ def project_budget(start: Budget, policy: Policy, years: int) -> pd.DataFrame:
             paid_interest, paid_capital = loan.repay()
             interest += paid_interest
             capital += paid_capital
-        revenue = tax + grants + other_revenue
+        revenue = voted_taxes + other_taxes + grants + other_revenue
         expenses = staff + other_expenses + interest
         savings = revenue - expenses
         inv_revenue = policy.investment * revenue_share

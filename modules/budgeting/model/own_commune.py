@@ -1,0 +1,60 @@
+"""A learner's own commune as a :class:`Budget`, from the figures its published accounts give (euros)."""
+
+from __future__ import annotations
+
+import math
+
+from .indicators import Budget, _check_amount
+
+#: The figures a learner enters, in the order of the form, with where to find them in council
+#: papers (M14/M57 chapters) and in the DGFiP's individual accounts of communes.
+ACCOUNT_FIELDS = {
+    "tax_revenue": "Taxes, chapter 73 (and 731 in M57): all of 'impôts et taxes'",
+    "direct_taxes": "of which the direct taxes whose rates the council votes ('impôts locaux' in the DGFiP accounts)",
+    "grants": "State grants and contributions, chapter 74 (DGF and others)",
+    "other_operating_revenue": "Other real operating revenue: chapters 70, 75, 013, 76, 77",
+    "staff_costs": "Staff costs, chapter 012",
+    "other_operating_expenses": "Other real operating expenses except interest: chapters 011, 65, 014, 67",
+    "interest": "Interest on the debt, chapter 66 (account 66111)",
+    "capital_repaid": "Capital of loans repaid, chapter 16 (expenses)",
+    "year_end_debt": "Debt outstanding on 31 December ('encours de la dette au 31/12')",
+    "investment_spending": "Works and equipment, chapters 20, 204, 21, 23 ('dépenses d'équipement')",
+    "investment_revenue": "Own investment revenue, loans excluded: FCTVA, capital grants, development tax, sales",
+    "new_borrowing": "New loans taken out in the year, chapter 16 (revenue)",
+}
+
+
+def commune_budget(year: int, **amounts: float) -> Budget:
+    """Build the :class:`Budget` of a commune from the figures of its accounts for ``year`` (€).
+
+    ``amounts`` holds every key of :data:`ACCOUNT_FIELDS`. The accounts publish the debt on
+    31 December; the budget needs it on 1 January, which is the 31 December figure plus the
+    capital repaid minus the new loans of the year. Every amount must be zero or more, the direct
+    taxes must be part of the taxes, and a message says which figure to check otherwise.
+    """
+    missing = [name for name in ACCOUNT_FIELDS if name not in amounts]
+    unknown = sorted(set(amounts) - set(ACCOUNT_FIELDS))
+    if missing or unknown:
+        raise ValueError(f"commune_budget needs exactly these figures: {', '.join(ACCOUNT_FIELDS)} (missing: {missing}, unknown: {unknown}).")
+    for name, value in amounts.items():
+        _check_amount(name.replace("_", " ").capitalize(), value)
+    if amounts["direct_taxes"] > amounts["tax_revenue"]:
+        raise ValueError(
+            f"The direct taxes ({amounts['direct_taxes']:,.0f} €) are larger than all the taxes ({amounts['tax_revenue']:,.0f} €), "
+            "but they are part of them. Enter all of chapter 73 as the taxes, and the direct taxes (impôts locaux) as a part of it."
+        )
+    opening = amounts["year_end_debt"] + amounts["capital_repaid"] - amounts["new_borrowing"]
+    if opening < amounts["capital_repaid"] and not math.isclose(opening, amounts["capital_repaid"]):
+        raise ValueError(
+            f"With {amounts['year_end_debt']:,.0f} € of debt on 31 December, {amounts['capital_repaid']:,.0f} € of capital repaid and "
+            f"{amounts['new_borrowing']:,.0f} € of new loans, the debt on 1 January would be {opening:,.0f} €, less than the "
+            "capital repaid that year. Check the debt on 31 December and the new loans: the debt on 31 December includes "
+            "the year's new loans."
+        )
+    if amounts["interest"] > 0 and opening <= 0:
+        raise ValueError(
+            f"The commune pays {amounts['interest']:,.0f} € of interest but has no debt on 1 January: interest is paid on a debt. "
+            "Check the debt on 31 December."
+        )
+    fields = {name: float(value) for name, value in amounts.items() if name != "year_end_debt"}
+    return Budget(**fields, outstanding_debt=float(max(opening, amounts["capital_repaid"])), year=year)
