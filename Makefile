@@ -42,8 +42,9 @@ $(STAMPS)/apt-test: $(STAMPS)/apt-start
 	@bash .ci/apt-install $(APT_TEST)
 	@touch $@
 
-# The virtual environment, with the exact versions of requirements.lock.
-$(STAMPS)/venv: pyproject.toml requirements.lock $(STAMPS)/apt-start
+# The virtual environment, with the exact versions of requirements.lock (jupyterlab-myst among them:
+# JupyterLab renders the lessons' MyST as the site does) and the course's JupyterLab settings.
+$(STAMPS)/venv: pyproject.toml requirements.lock .ci/jupyterlab-settings $(STAMPS)/apt-start
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade "pip>=24"
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e ".[dev]"

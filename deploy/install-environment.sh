@@ -3,7 +3,10 @@
 # One recipe for both hosting routes: `make hub` (deploy/hub_setup.py, into
 # /opt/local-governance-course/venv) and the Kubernetes image (deploy/kubernetes/Dockerfile).
 #   - the exact versions of requirements.lock, and the course package itself (modules, autograder);
-#   - JupyterLab opens the MyST markdown lessons as notebooks (jupytext, .ci/jupyterlab-settings);
+#   - JupyterLab opens the MyST markdown lessons as notebooks (jupytext, .ci/jupyterlab-settings)
+#     and renders their directives, roles and citations as the site does (jupyterlab-myst, a
+#     dependency of the course package, so pinned by requirements.lock and enabled once installed);
+#   - JupyterLab never asks learners about Jupyter news nor checks for updates (.ci/jupyterlab-settings);
 #   - nbgrader as a hub needs it (deploy/jupyter/): the exchange and the learner's hub name as
 #     nbgrader identity, the instructor tools off in every server but the courses' formgraders.
 # Usage: deploy/install-environment.sh PYTHON VENV   (PYTHON: a Python 3.11 every user may run)

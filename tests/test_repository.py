@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import importlib.metadata
+import json
 import re
 import subprocess
+import sys
 import tomllib
+from pathlib import Path
+
+import jsonschema
 
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
@@ -45,6 +50,33 @@ def test_every_dependency_of_the_course_is_pinned_in_the_lock():
         assert name in pins, f"{requirement.name} is not in requirements.lock: regenerate it (see the README)"
         assert requirement.specifier.contains(pins[name], prereleases=True), \
             f"requirements.lock pins {name}=={pins[name]}, outside {requirement}"
+
+
+def test_jupyterlab_myst_is_a_dependency_of_the_course_itself_not_only_of_its_tests():
+    """The hub and the Kubernetes image install the course package (not its dev extra) with the lock:
+    jupyterlab-myst must be among its own dependencies to reach learners' JupyterLab."""
+    project = tomllib.loads((COURSE_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    names = {canonicalize_name(Requirement(text).name) for text in project["dependencies"]}
+    assert {"jupyterlab-myst", "sphinx-exercise"} <= names
+
+
+def test_the_course_jupyterlab_settings_are_valid_for_this_jupyterlab(tmp_path):
+    """.ci/jupyterlab-settings writes overrides.json for make start, the hub and the image; JupyterLab
+    ignores a setting its schema does not know, so each one is checked against the schema installed."""
+    subprocess.run(["bash", str(COURSE_ROOT / ".ci" / "jupyterlab-settings"), str(tmp_path)], check=True)
+    overrides = json.loads((tmp_path / "share" / "jupyter" / "lab" / "settings" / "overrides.json").read_text(encoding="utf-8"))
+    share = Path(sys.prefix) / "share" / "jupyter"
+    for plugin, values in overrides.items():
+        package, name = plugin.split(":")
+        candidates = [share / "lab" / "schemas" / package / f"{name}.json",
+                      share / "labextensions" / package / "schemas" / package / f"{name}.json"]
+        schema_file = next((path for path in candidates if path.exists()), None)
+        assert schema_file, f"overrides.json sets {plugin}, which this JupyterLab does not have"
+        schema = json.loads(schema_file.read_text(encoding="utf-8"))
+        for key, value in values.items():
+            assert key in schema["properties"], f"{plugin} has no setting {key!r}"
+            jsonschema.validate(value, {**schema["properties"][key], "definitions": schema.get("definitions", {})})
+    assert overrides["@jupyterlab/apputils-extension:notification"] == {"fetchNews": "false", "checkForUpdates": False}
 
 
 def test_the_environment_has_exactly_the_locked_versions():

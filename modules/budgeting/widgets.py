@@ -372,7 +372,10 @@ class BudgetSimulator:
 
 RULES = {"greedy": "Greedy (most votes first)", "equal shares": "Method of equal shares"}
 #: How the verdict and the alt text name each rule.
-RULE_NAMES = {"greedy": "the greedy rule (most votes first)", "equal shares": "the Method of Equal Shares"}
+RULE_NAMES = {
+    "greedy": "the greedy rule (most votes first)",
+    "equal shares": "the Method of Equal Shares (approval variant: each approved project counts the same; with completion)",
+}
 
 
 class ParticipatoryBudgetSimulator:

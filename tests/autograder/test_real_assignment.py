@@ -29,7 +29,21 @@ ASSIGNMENT = "budgeting_01"
 NOTEBOOK = "budgeting_01"
 SOURCE = COURSE_ROOT / "exercises" / "source" / ASSIGNMENT / f"{NOTEBOOK}.ipynb"
 MIX = {"wrong": 0.25, "error": 0.125, "unchanged": 0.125, "timeout": 0.125}  # and 3 correct of 8
-AUTOMATIC_POINTS = 15
+
+
+def graded_cells(path: Path) -> dict[str, tuple[float, bool]]:
+    """The graded cells of an instructor notebook: grade_id -> (points, graded automatically)."""
+    found = {}
+    for cell in nbformat.read(path, as_version=4).cells:
+        flags = cell.get("metadata", {}).get("nbgrader", {})
+        if flags.get("grade"):
+            found[flags["grade_id"]] = (float(flags["points"]), not flags.get("solution", False))
+    return found
+
+
+GRADED = graded_cells(SOURCE)
+PARTS = len(GRADED)
+AUTOMATIC_POINTS = sum(points for points, automatic in GRADED.values() if automatic)
 COMMAND = str(Path(sys.executable).parent / "autograder")
 
 
@@ -94,13 +108,14 @@ def test_does_the_command_line_grade_export_and_report(run: Run):
     assert f"Grading of {ASSIGNMENT}: 8 submission(s) graded in this run" in run.grade.stdout
     assert "| failed | 0 |" in run.grade.stdout
     rows = list(csv.DictReader(run.csv.open(encoding="utf-8")))
-    assert len(rows) == 8 * (8 + 1), "8 learners, 8 graded parts and a total each"
+    assert PARTS >= 9 and AUTOMATIC_POINTS >= 20, "the exercise's graded parts were read from its notebook"
+    assert len(rows) == 8 * (PARTS + 1), f"8 learners, {PARTS} graded parts and a total each"
     assert (run.report_folder / "index.html").exists()
 
 
 def test_are_the_scores_those_of_nbgrader_autograde(run: Run):
     plain, ours = scores(run.plain), scores(run.ours)
-    assert len(plain) == 8 * 8
+    assert len(plain) == 8 * PARTS
     assert ours == plain
 
 

@@ -1,9 +1,12 @@
 """The course in JupyterLab, as `make start` runs it for one learner, and the formgrader as an
 instructor sees it, driven in Debian's Chromium: a lesson runs and its simulation answers the
-keyboard, an exercise is fetched from the Assignments panel, submissions are listed for grading."""
+keyboard, every page of a module renders its MyST as on the site (jupyterlab-myst), JupyterLab never
+asks a learner about Jupyter news, an exercise is fetched from the Assignments panel, submissions
+are listed for grading."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import secrets
@@ -21,7 +24,8 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from scripts import start_course
 from tests.browser.conftest import VIEWPORT
-from tests.conftest import COURSE_ROOT, free_port
+from tests.conftest import COURSE_ROOT, free_port, toc_docnames
+from tests.site import page_facts
 
 pytestmark = pytest.mark.slow
 
@@ -49,6 +53,9 @@ def start_lab(root: Path, environment: dict[str, str], log: Path) -> Lab:
         "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
         f"--ServerApp.root_dir={root}", f"--IdentityProvider.token={token}",
         f"--LabApp.workspaces_dir={root / '.workspaces'}", "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        # A learner's own settings start empty, as on a fresh account: what the page shows comes from
+        # the course's settings (.ci/jupyterlab-settings), not from an earlier run on this machine.
+        f"--LabApp.user_settings_dir={root / '.user-settings'}",
     ]
     if os.geteuid() == 0:
         command.append("--allow-root")
@@ -109,24 +116,22 @@ def click_menu(page, menu: str, item: str) -> None:
     page.locator(".lm-Menu-itemLabel", has_text=re.compile(f"^{re.escape(item)}$")).click()
 
 
-def accept_kernel_and_dismiss_news(page) -> None:
-    """Answer JupyterLab's first-visit questions: the kernel of a text notebook, and its news."""
+def accept_kernel(page, timeout_ms: int = 10_000) -> None:
+    """Answer JupyterLab's question about the kernel of a text notebook, if it asks.
+    (It never asks about Jupyter news: the course's settings switch that question off.)"""
     select = page.locator(".jp-Dialog button.jp-mod-accept", has_text="Select")
     try:
-        select.wait_for(timeout=10_000)
+        select.wait_for(timeout=timeout_ms)
         select.click()
     except PlaywrightTimeout:
         pass  # the notebook started its kernel without asking
-    news = page.locator(".jp-Notification-Toast button", has_text=re.compile("^No$"))
-    if news.count():
-        news.first.click()
 
 
 def test_does_a_lesson_run_in_jupyterlab_and_its_slider_redraw_the_figure_from_the_keyboard(learner_lab, lab_page, screenshots):
     page = lab_page
     page.goto(learner_lab.url(f"lab/tree/{LESSON}?reset"))
     page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=60_000)
-    accept_kernel_and_dismiss_news(page)
+    accept_kernel(page)
     click_menu(page, "Run", "Run All Cells")
     handle = page.locator(".jp-OutputArea .noUi-handle[role=slider]").first
     handle.wait_for(state="attached", timeout=RUN_TIMEOUT_MS)
@@ -160,6 +165,106 @@ def test_does_a_lesson_run_in_jupyterlab_and_its_slider_redraw_the_figure_from_t
     except PlaywrightTimeout:
         pytest.fail("the slider moved but the simulator's figure was not redrawn in JupyterLab")
     page.screenshot(path=str(screenshots / "jupyterlab-simulator-moved.png"))
+
+
+# --- Lessons look the same in JupyterLab as on the site (jupyterlab-myst) ------------------------------
+#: MyST that shows as raw text when JupyterLab renders a page as plain markdown: directives and roles
+#: by name, fences (":::"), and directive options (":class: tip").
+RAW_MYST = re.compile(
+    r"\{(admonition|note|tip|important|warning|seealso|dropdown|exercise|solution|figure|glossary|"
+    r"term|cite(?::[a-z]+)?|ref|numref|doc|eq|glue(?::[a-z]+)?)\}|^\s*:{3,}|^\s*:(class|label|tags):",
+    re.M,
+)
+#: The rendered part of a markdown cell: jupyterlab-myst's widget, or JupyterLab's own renderer.
+RENDERED = ".myst, .jp-RenderedMarkdown"
+ADMONITIONS = {"admonition", "note", "tip", "important", "warning", "seealso", "attention", "caution", "hint"}
+NEWS_QUESTION = "official Jupyter news"
+
+
+def module_pages() -> list[str]:
+    """Every page of a module folder in the table of contents: lessons, module index, exercise page."""
+    return [name for name in toc_docnames() if len(name.split("/")) == 3]
+
+
+def rendered_markdown(page) -> list[str | None]:
+    """The text of each markdown cell of the open notebook as rendered (None: shown as source)."""
+    return page.evaluate(
+        """rendered => [...document.querySelectorAll('.jp-NotebookPanel .jp-MarkdownCell')].map(cell => {
+            const part = cell.querySelector(rendered);
+            return part ? part.textContent : null;
+        })""",
+        RENDERED,
+    )
+
+
+@pytest.mark.parametrize("docname", module_pages())
+def test_does_each_module_page_render_its_myst_in_jupyterlab_as_on_the_site(learner_lab, lab_page, screenshots, docname):
+    page = lab_page
+    sources = [text for text in page_facts.markdown_cells(docname) if text.strip()]
+    found = [d.name for text in sources for d in page_facts.directives(text)]
+    page.goto(learner_lab.url(f"lab/tree/{docname}.md?reset"))
+    page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=60_000)
+    accept_kernel(page, timeout_ms=3_000)
+    try:
+        page.wait_for_function(
+            """([rendered, expected]) => [...document.querySelectorAll('.jp-NotebookPanel .jp-MarkdownCell')]
+                .filter(cell => (cell.querySelector(rendered) || {}).textContent?.trim()).length >= expected""",
+            arg=[RENDERED, len(sources)], timeout=60_000,
+        )
+    except PlaywrightTimeout:
+        texts = rendered_markdown(page)
+        pytest.fail(f"{docname}: {sum(bool(t and t.strip()) for t in texts)} of its {len(sources)} markdown cells "
+                    "were rendered in JupyterLab within 60 s")
+    page.screenshot(path=str(screenshots / f"jupyterlab-myst-{docname.replace('/', '-')}.png"))
+
+    raw = []
+    for number, text in enumerate(rendered_markdown(page), start=1):
+        matches = list(RAW_MYST.finditer(text or ""))
+        if matches:
+            tokens = ", ".join(dict.fromkeys(match.group(0).strip() for match in matches))
+            start = max(0, matches[0].start() - 30)
+            raw.append(f"markdown cell {number} ({tokens}): ...{' '.join(text[start:matches[0].end() + 50].split())}...")
+    assert raw == [], (
+        f"{docname} shows MyST as raw text in JupyterLab (is jupyterlab-myst installed and enabled?):\n" + "\n".join(raw)
+    )
+    # Positive controls: what the source asks for is drawn, not merely absent as text.
+    if ADMONITIONS & set(found):
+        assert page.locator(".jp-MarkdownCell .myst .myst-admonition").count() >= 1, (
+            f"{docname}: no admonition drawn by jupyterlab-myst, though the page has {sorted(ADMONITIONS & set(found))}"
+        )
+    # jupyterlab-myst draws a question as <aside class="myst-exercise"> and its answer (a dropdown) as
+    # <details class="myst-exercise">, closed until the learner opens it.
+    questions = page.locator(".jp-MarkdownCell .myst aside.myst-exercise").count()
+    answers = page.locator(".jp-MarkdownCell .myst details.myst-exercise")
+    assert questions == found.count("exercise"), (
+        f"{docname}: {questions} self-check questions drawn, {found.count('exercise')} in the source"
+    )
+    assert answers.count() == found.count("solution"), (
+        f"{docname}: {answers.count()} answers drawn, {found.count('solution')} in the source"
+    )
+    opened = answers.evaluate_all("answers => answers.filter(answer => answer.open).length")
+    assert opened == 0, f"{docname}: {opened} answers of self-check questions are open before the learner asks"
+    asked = page.get_by_text(NEWS_QUESTION).count()
+    assert not asked, "JupyterLab asked the learner whether to get notified about official Jupyter news"
+
+
+def test_does_jupyterlab_never_ask_a_learner_about_jupyter_news_nor_check_for_updates(learner_lab, lab_page):
+    """Answering "yes" would make JupyterLab fetch from the internet; the course's settings
+    (.ci/jupyterlab-settings, the same on the hub and in the Kubernetes image) answer "never"."""
+    plugin = "@jupyterlab/apputils-extension:notification"
+    with urllib.request.urlopen(learner_lab.url(f"lab/api/settings/{plugin}"), timeout=10) as response:
+        settings = json.load(response)
+    defaults = {name: value.get("default") for name, value in settings["schema"]["properties"].items()}
+    assert defaults["fetchNews"] == "false", f"the course's settings leave fetchNews at {defaults['fetchNews']!r}"
+    assert defaults["checkForUpdates"] is False, "the course's settings leave the check for updates on"
+    page = lab_page
+    page.goto(learner_lab.url("lab?reset"))
+    page.wait_for_selector(".lm-MenuBar-itemLabel", timeout=60_000)
+    try:
+        page.get_by_text(NEWS_QUESTION).wait_for(timeout=10_000)
+    except PlaywrightTimeout:
+        return
+    pytest.fail("JupyterLab asked the learner whether to get notified about official Jupyter news")
 
 
 def test_can_a_learner_fetch_an_exercise_from_the_assignment_list(learner_lab, lab_page, screenshots):

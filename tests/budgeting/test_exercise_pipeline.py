@@ -10,18 +10,25 @@ Submissions, all placed directly in ``submitted/<student>/budgeting_01/``:
 * ``instructor``: the source notebook as it is (solutions and hidden tests included);
 * ``unchanged``: the released notebook, handed in without a line written;
 * realistic mistakes: the released notebook filled in with the instructor's answers, except for
-  one answer replaced by a plausible wrong one (see ``WRONG_SUBMISSIONS``).
+  one answer replaced by a plausible wrong one (see ``WRONG_SUBMISSIONS``). Each weakness the
+  expert review of issue 11 found has its own: a golden rule that leaves out one condition, the
+  lessons' printed figures typed into Parts 6a and 6b, a policy that breaks a constraint;
+* a policy other than the instructor's that meets every requirement (full points), and a
+  "transcription" (formulas copied from the instructions, printed figures typed in, no written
+  answer), which must stay below the pass mark (``PASS_SHARE`` and ``WRITTEN_MINIMUM``).
 
 nbgrader runs the ``alembic`` executable, so the virtual environment's ``bin/`` folder is put on
-``PATH``; the notebook imports ``modules.common.data``, so the repository root is put on
-``PYTHONPATH`` of the grading kernel (both come from the ``tool_environment`` fixture of
-``tests/conftest.py``). What counts as secret (solutions, hidden tests) is defined once for the
-whole course, in ``autograder.secrets``.
+``PATH``; the notebook imports ``modules.common.data`` and ``modules.budgeting.model``, so the
+repository root is put on ``PYTHONPATH`` of the grading kernel (both come from the
+``tool_environment`` fixture of ``tests/conftest.py``). What counts as secret (solutions, hidden
+tests) is defined once for the whole course, in ``autograder.secrets``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import html
+import math
 import re
 import shutil
 import subprocess
@@ -35,6 +42,7 @@ from nbgrader.api import Gradebook
 from traitlets.config.loader import PyFileConfigLoader
 
 from autograder.secrets import leaks_in_text, secrets_of_notebook
+from modules.budgeting import model
 
 pytestmark = pytest.mark.slow
 
@@ -43,6 +51,8 @@ ASSIGNMENT = "budgeting_01"
 NOTEBOOK = "budgeting_01"
 SOURCE_NOTEBOOK = REPO / "exercises" / "source" / ASSIGNMENT / f"{NOTEBOOK}.ipynb"
 SITE_PAGE = REPO / "book" / "budgeting" / "exercise-01.md"
+SYLLABUS = REPO / "book" / "syllabus.md"
+INSTRUCTOR_GUIDE = REPO / "book" / "instructor-guide.md"
 
 SOLUTION_MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
 HIDDEN_MARKERS = ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
@@ -54,14 +64,48 @@ AUTOGRADED_POINTS = {
     "test_debt_capacity": 2,
     "test_golden_rule": 3,
     "test_greedy": 3,
-    "test_staff_share": 2,
-    "test_lanester_savings": 2,
+    "test_real_expenses": 2,
+    "test_savings_from_tables": 3,
+    "test_policy": 4,
 }
 #: Points of the answers graded by a person.
 MANUAL_POINTS = {"advice": 5}
+MAX_POINTS = sum(AUTOGRADED_POINTS.values()) + sum(MANUAL_POINTS.values())
 
-#: A wrong submission: the answers it replaces (solution grade_id -> cell source), and the test
-#: cells it should fail. Every other automatically graded part keeps its full points.
+#: The pass rule of every module's exercise, stated in the syllabus ("How a module is assessed"),
+#: the exercise page, the notebook's introduction and the instructor guide: at least this share of
+#: the points, and at least this many of the points of the written answer.
+PASS_SHARE = 0.60
+WRITTEN_MINIMUM = 3
+
+#: Time for a newcomer, in minutes: the page's front matter and both introductions say it.
+EXERCISE_MINUTES = 150
+
+#: Answer cells, and solution blocks (Part 6a's cell holds two functions, so two blocks).
+SOLUTION_CELLS = 9
+SOLUTION_BLOCKS = 10
+
+#: In a submission, an answer left as released (nbgrader's stub).
+UNANSWERED = None
+
+#: What a learner could hand in for Parts 6a and 6b by typing in the figures the lessons print.
+COPIED_LANESTER_FIGURES = {
+    "real_expenses": (
+        "def real_operating_expenses(dep_fonct):\n"
+        "    return 23_978_372\n"
+        "\n"
+        "\n"
+        "def staff_share(dep_fonct):\n"
+        "    return 14_019_027 / 23_978_372\n"
+    ),
+    "savings_from_tables": (
+        "def savings_from_tables(rec_fonct, dep_fonct, dep_invest):\n"
+        "    return 4_274_923, 966_923\n"
+    ),
+}
+
+#: A submission: the answers it replaces (solution grade_id -> cell source, or UNANSWERED), and the
+#: test cells it should fail. Every other automatically graded part keeps its full points.
 WRONG_SUBMISSIONS = {
     # Interest left out of the gross savings: Part 1 fails, and so does Part 6b, which reuses the
     # function on the Lanester figures (5 934 923 € instead of 4 274 923 €).
@@ -72,7 +116,7 @@ WRONG_SUBMISSIONS = {
                 "    return operating_revenue - management_expenses\n"
             ),
         },
-        {"test_gross_savings", "test_lanester_savings"},
+        {"test_gross_savings", "test_savings_from_tables"},
     ),
     # Infinity instead of None when there are no savings: only a hidden test of Part 3 catches it.
     "infinite_capacity": (
@@ -85,6 +129,37 @@ WRONG_SUBMISSIONS = {
             ),
         },
         {"test_debt_capacity"},
+    ),
+    # The golden rule without condition 1 (gross savings >= 0): negative gross savings pass when own
+    # investment revenue covers the capital repaid. Only a hidden test catches it.
+    "golden_rule_without_condition_1": (
+        {
+            "golden_rule": (
+                "def is_golden_rule_respected(gross, capital_repaid, own_investment_resources=0):\n"
+                "    return gross + own_investment_resources >= capital_repaid\n"
+            ),
+        },
+        {"test_golden_rule"},
+    ),
+    # The golden rule without condition 2 (the capital repaid covered without a loan).
+    "golden_rule_without_condition_2": (
+        {
+            "golden_rule": (
+                "def is_golden_rule_respected(gross, capital_repaid, own_investment_resources=0):\n"
+                "    return gross >= 0\n"
+            ),
+        },
+        {"test_golden_rule"},
+    ),
+    # The misreading the review found in the old lesson: negative net savings taken for a breach.
+    "golden_rule_on_net_savings": (
+        {
+            "golden_rule": (
+                "def is_golden_rule_respected(gross, capital_repaid, own_investment_resources=0):\n"
+                "    return gross >= 0 and gross - capital_repaid >= 0\n"
+            ),
+        },
+        {"test_golden_rule"},
     ),
     # A greedy rule that stops at the first project that does not fit instead of skipping it.
     "greedy_stops": (
@@ -108,25 +183,95 @@ WRONG_SUBMISSIONS = {
     # and Part 6b, which reuses the total, finds negative gross savings.
     "kept_accounting_rows": (
         {
-            "staff_share": (
-                'real_operating_expenses = dep_fonct["dep_fonct"].sum()\n'
-                'staff_share = dep_fonct.loc[dep_fonct["label"] == "Personnel", "dep_fonct"].sum() '
-                "/ real_operating_expenses\n"
+            "real_expenses": (
+                "def real_operating_expenses(dep_fonct):\n"
+                '    return dep_fonct["dep_fonct"].sum()\n'
+                "\n"
+                "\n"
+                "def staff_share(dep_fonct):\n"
+                '    staff = dep_fonct.loc[dep_fonct["label"] == "Personnel", "dep_fonct"].sum()\n'
+                "    return staff / real_operating_expenses(dep_fonct)\n"
             ),
         },
-        {"test_staff_share", "test_lanester_savings"},
+        {"test_real_expenses", "test_savings_from_tables"},
+    ),
+    # The lessons' printed figures typed in: right for Lanester, so the visible checks pass, but
+    # the hidden tests run the functions on another commune's tables.
+    "copied_lanester_figures": (COPIED_LANESTER_FIGURES, {"test_real_expenses", "test_savings_from_tables"}),
+    # Longer loans lower the yearly repayments but not the debt: the debt capacity still goes above
+    # 12 years from 2028, and the learner is told so, year and constraint.
+    "longer_loans_only": (
+        {"policy": "my_policy = dataclasses.replace(harder_decade, loan_duration=30)\n"},
+        {"test_policy"},
+    ),
+    # A policy that meets every constraint of the model but invests less than the 4 M€ a year the
+    # instructions require: only the hidden test catches it.
+    "investment_below_minimum": (
+        {"policy": "my_policy = dataclasses.replace(harder_decade, investment=2_000_000, tax_rate_change=0.005)\n"},
+        {"test_policy"},
+    ),
+    # Another policy than the instructor's, written in full, that meets every requirement: full points.
+    "another_sound_policy": (
+        {
+            "policy": (
+                "my_policy = model.Policy(\n"
+                "    tax_rate_change=0.01,\n"
+                "    tax_base_growth=0.0221,\n"
+                "    staff_cost_growth=0.03,\n"
+                "    other_spending_growth=0.012,\n"
+                "    other_revenue_growth=0.01,\n"
+                "    grant_trend=-0.02,\n"
+                "    investment=4_700_000,\n"
+                "    borrowing_rate=0.03,\n"
+                "    loan_duration=20,\n"
+                ")\n"
+            ),
+        },
+        set(),
+    ),
+    # Transcription: the formulas of Parts 1 to 4 copied from the instructions, the lessons'
+    # figures typed into Parts 6a and 6b, the scenario handed back as the policy, no greedy rule
+    # and no written answer. It must stay below the pass mark.
+    "transcription": (
+        {
+            "greedy_allocation": UNANSWERED,
+            **COPIED_LANESTER_FIGURES,
+            "policy": "my_policy = harder_decade\n",
+            "advice": UNANSWERED,
+        },
+        {"test_greedy", "test_real_expenses", "test_savings_from_tables", "test_policy"},
     ),
 }
 
-#: The message each wrong submission should read in its feedback. For ``infinite_capacity`` and
-#: ``forgot_interest`` it comes from a failing *hidden* test, so their feedback is the real test of
-#: whether hidden tests stay hidden; the other two fail a visible test first.
+#: What each submission should read in its feedback. Several come from a failing *hidden* test
+#: (``infinite_capacity``, ``forgot_interest``, ``golden_rule_without_condition_1``,
+#: ``copied_lanester_figures``, ``investment_below_minimum``), so their feedback is the real test
+#: of whether hidden tests stay hidden; the others fail a visible test first, or pass.
 LEARNER_MESSAGES = {
-    "infinite_capacity": "With zero gross savings the ratio has no meaning: return None",
-    "forgot_interest": "Lanester's gross savings are too high by the amount of the interest",
-    "greedy_stops": "Your function stopped at the first project that did not fit",
-    "kept_accounting_rows": "Your real operating expenses include every row of the table",
+    "infinite_capacity": ["With zero gross savings the ratio has no meaning: return None"],
+    "forgot_interest": ["Lanester's gross savings are too high by the amount of the interest"],
+    "golden_rule_without_condition_1": [
+        "Negative gross savings break the golden rule even when own investment revenue covers the capital repaid"
+    ],
+    "golden_rule_without_condition_2": ["100 000 € of the 900 000 € of capital repaid would be paid with a new loan"],
+    "golden_rule_on_net_savings": ["Negative net savings are a warning sign, not a breach"],
+    "greedy_stops": ["Your function stopped at the first project that did not fit"],
+    "kept_accounting_rows": ["Your real operating expenses include every row of the table"],
+    "copied_lanester_figures": [
+        "Your function returns Lanester's total whatever table it receives",
+        "Your function returns Lanester's savings whatever tables it receives",
+    ],
+    # The constraint and the year, as model.check_policy reports them.
+    "longer_loans_only": ["- 2028, debt capacity: In 2028 the debt would take"],
+    "investment_below_minimum": ["below the minimum of 4 M€ a year that the instructions set"],
+    "another_sound_policy": ["Part 7: the visible checks pass. Your policy keeps every constraint up to 2030"],
+    "transcription": ["Your function returns Lanester's total whatever table it receives"],
 }
+
+
+def passes(total: float, written: float) -> bool:
+    """The pass rule: at least PASS_SHARE of the points, and at least WRITTEN_MINIMUM for the written answer."""
+    return total >= PASS_SHARE * MAX_POINTS and written >= WRITTEN_MINIMUM
 
 
 # --------------------------------------------------------------------------- helpers
@@ -178,8 +323,10 @@ def submit(course: Path, student: str, notebook) -> None:
     (folder / "timestamp.txt").write_text("2026-03-01 12:00:00.000000 UTC\n", encoding="utf-8")
 
 
-def filled_in(released, source, replacements: dict[str, str]):
-    """The released notebook with every answer cell filled in, some of them with a wrong answer."""
+def filled_in(released, source, replacements: dict[str, str | None]):
+    """The released notebook with every answer cell filled in, some of them with a wrong answer.
+
+    An answer replaced by ``UNANSWERED`` keeps the released stub, as if the learner skipped it."""
     answers = {
         nbgrader_flags(cell)["grade_id"]: without_solution_markers(cell.source)
         for cell in source.cells
@@ -189,9 +336,21 @@ def filled_in(released, source, replacements: dict[str, str]):
     notebook = nbformat.from_dict(released)
     for cell in notebook.cells:
         grade_id = nbgrader_flags(cell).get("grade_id")
-        if nbgrader_flags(cell).get("solution") and grade_id in answers:
+        if nbgrader_flags(cell).get("solution") and answers.get(grade_id) is not UNANSWERED:
             cell.source = answers[grade_id]
     return notebook
+
+
+def front_matter(page: str) -> dict[str, str]:
+    """The ``key: value`` lines of the front matter that opens a page."""
+    assert page.startswith("---\n"), "the page should open with its front matter"
+    block = page[4 : page.index("\n---\n", 4)]
+    return dict(line.split(": ", 1) for line in block.splitlines())
+
+
+def plain(markdown: str) -> str:
+    """Markdown text without emphasis marks, spaces normalised: what a reader reads."""
+    return normalise(markdown.replace("*", ""))
 
 
 def course_id(course: Path) -> str:
@@ -232,9 +391,9 @@ def secrets():
     """The solution and hidden-test blocks of the instructor notebook, as the course defines them."""
     found = secrets_of_notebook(SOURCE_NOTEBOOK)
     # A leak check means something only if there is something secret to look for: one solution
-    # per answer cell and one hidden block per test cell at least.
+    # per answer cell (two in Part 6a's) and one hidden block per test cell at least.
     kinds = [secret.kind for secret in found]
-    assert kinds.count("solution") == 8 and kinds.count("hidden test") >= len(AUTOGRADED_POINTS), kinds
+    assert kinds.count("solution") == SOLUTION_BLOCKS and kinds.count("hidden test") >= len(AUTOGRADED_POINTS), kinds
     return found
 
 
@@ -307,8 +466,72 @@ def test_does_the_source_notebook_announce_the_points_of_its_graded_cells(source
 
 def test_does_the_site_page_show_the_same_points_table_as_the_notebook(source):
     page = SITE_PAGE.read_text(encoding="utf-8")
-    assert page.startswith("---\nassignment: budgeting_01\n---\n")
+    assert page.startswith(f"---\nassignment: budgeting_01\ntime: {EXERCISE_MINUTES}\n---\n")
     assert points_table(page) == points_table(source.cells[0].source)
+
+
+def test_do_the_site_page_and_the_notebook_give_the_time_of_the_front_matter(source):
+    page = SITE_PAGE.read_text(encoding="utf-8")
+    minutes = int(front_matter(page)["time"])
+    hours, rest = divmod(minutes, 60)
+    said = f"Time needed: about {minutes} minutes ({hours} h {rest:02d} min)"
+    assert said in plain(page)
+    assert said in plain(source.cells[0].source)
+
+
+@pytest.mark.parametrize("document", ["syllabus", "exercise page", "notebook", "instructor guide"])
+def test_does_every_page_state_the_same_pass_rule(source, document):
+    text = {
+        "syllabus": SYLLABUS.read_text(encoding="utf-8"),
+        "exercise page": SITE_PAGE.read_text(encoding="utf-8"),
+        "notebook": source.cells[0].source,
+        "instructor guide": INSTRUCTOR_GUIDE.read_text(encoding="utf-8"),
+    }[document]
+    written = MANUAL_POINTS["advice"]
+    assert f"at least {round(PASS_SHARE * 100)} % of" in plain(text)
+    assert f"at least {WRITTEN_MINIMUM} of the {written} points of the written answer" in plain(text)
+    if document in ("exercise page", "notebook"):
+        assert f"{math.ceil(PASS_SHARE * MAX_POINTS)} of the {MAX_POINTS} points" in plain(text)
+
+
+def test_does_the_scenario_of_part_7_break_as_its_instructions_say(source):
+    """The instructions of Part 7 quote what the model does with the scenario: check those claims."""
+    text = plain(next(cell.source for cell in source.cells if nbgrader_flags(cell).get("grade_id") == "part7_instructions"))
+    lanester = model.lanester_2019()
+    assert model.check_policy(lanester, model.LANESTER_TRENDS, until=2030) == []
+    assert "Under those trends Lanester meets every constraint up to 2030" in text
+
+    scenario = dataclasses.replace(model.LANESTER_TRENDS, staff_cost_growth=0.03, grant_trend=-0.02)
+    first = {}
+    for breach in model.check_policy(lanester, scenario, until=2030):
+        first.setdefault(breach.constraint, breach.year)
+    assert first == {"golden rule": 2027, "debt capacity": 2028}
+    assert "the golden rule breaks from 2027 and the debt capacity goes above 12 years from 2028" in text
+
+    projection = model.project_budget(lanester, scenario, 2030 - 2019)
+    assert projection.index[projection["net_savings"] < 0].min() == 2023
+    assert "the net savings turn negative in 2023" in text
+
+    dgf = model.lanester_dgf()
+    assert f"fell from {dgf[2014] / 1e6:.2f} M€ in 2014 to {dgf[2017] / 1e6:.2f} M€ in 2017" in text
+
+
+def test_are_the_figures_of_the_marking_notes_right(source):
+    notes = plain(next(cell.source for cell in source.cells if nbgrader_flags(cell).get("grade_id") == "advice"))
+    annuity = model.annuity(200_000, 0.03, 15)
+    assert math.isclose(annuity, 200_000 * 0.03 / (1 - 1.03**-15))
+    assert f"= {round(annuity):,} € a year".replace(",", " ") in notes
+    assert f"5 × {round(annuity):,} = {round(5 * annuity):,} €".replace(",", " ") in notes
+    assert f"200 000 ÷ 4 274 923 = {200_000 / 4_274_923:.3f} year" in notes
+
+    def still_owed(payments: int) -> float:
+        debt = 200_000
+        for _ in range(payments):
+            debt = debt * 1.03 - annuity
+        return debt
+
+    # Five yearly loans, each repaid from the year after it is taken out, at the end of year five.
+    assert f"after five years {sum(still_owed(paid) for paid in range(5)) / 1e6:.2f} M€ more debt" in notes
 
 
 def test_is_the_site_page_free_of_solutions_and_hidden_tests(secrets):
@@ -335,7 +558,7 @@ def test_is_the_released_notebook_free_of_solutions_and_hidden_tests(generated: 
         assert not cell.get("outputs"), "the released notebook should have no outputs"
     # Each answer cell is left to the learner, with nbgrader's stub in place of the solution.
     stubs = [cell.source for cell in released.cells if nbgrader_flags(cell).get("solution")]
-    assert len(stubs) == 8 and all("NotImplementedError" in s or "YOUR ANSWER HERE" in s for s in stubs)
+    assert len(stubs) == SOLUTION_CELLS and all("NotImplementedError" in s or "YOUR ANSWER HERE" in s for s in stubs)
 
 
 def test_does_the_instructor_solution_get_full_marks(pipeline: Pipeline):
@@ -363,8 +586,22 @@ def test_does_feedback_show_the_learner_messages_but_no_hidden_test(pipeline: Pi
     # Positive controls: a visible test line and the learner's message are found with the same
     # text extraction, so a hidden line that is not found is really absent, not lost in the HTML.
     assert normalise("result = gross_savings(12_500_000, 10_900_000, 350_000)") in text
-    assert LEARNER_MESSAGES[student] in text
+    for message in LEARNER_MESSAGES[student]:
+        assert message in text
 
     # The feedback shows the learner's own answers, so only the hidden tests are looked for here.
     hidden = [secret for secret in secrets if secret.kind == "hidden test"]
     assert describe(leaks_in_text(text, hidden)) == [], f"hidden tests in the feedback of {student}"
+
+
+def test_does_a_transcription_stay_below_the_pass_mark(pipeline: Pipeline):
+    """Formulas copied, printed figures typed in, no written answer: not a pass, by the stated rule."""
+    scores = pipeline.scores["transcription"]
+    total, written = sum(scores.values()), scores["advice"]
+    assert not passes(total, written), f"{total} of {MAX_POINTS} points, {written} for the written answer"
+    # It fails on its points alone, before the written answer's minimum counts...
+    assert total < PASS_SHARE * MAX_POINTS
+    # ...and the minimum means that even every automatic point, without the written answer, fails,
+    # while the instructor's answers with a written answer at the minimum pass.
+    assert not passes(sum(AUTOGRADED_POINTS.values()), 0)
+    assert passes(sum(autograded_scores(pipeline, "instructor").values()) + WRITTEN_MINIMUM, WRITTEN_MINIMUM)

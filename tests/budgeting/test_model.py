@@ -3,6 +3,7 @@
 Every formula is checked against a value computed by hand from the published Lanester 2019 files
 (the computation is written next to the assertion), then against properties that must hold for any
 input (with hypothesis), and the validation errors are checked to tell the user what to do.
+The participatory-budgeting part of the model is tested in test_participatory.py.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -257,134 +257,6 @@ def test_raising_the_tax_rate_never_lowers_savings(lanester, policy, rise, years
     assert (higher["debt"] <= base["debt"] + 1e-6).all()
 
 
-# --- Avignon 2017 participatory budget ----------------------------------------------------------
-
-
-def test_are_the_avignon_sectors_cleaned():
-    projects = model.avignon_2017_projects()
-    assert set(projects["sector"]) == {"Intra-muros", "Nord", "Nord Rocade", "Sud Rocade", "Est", "Ouest", "Montfavet", "Tous secteurs"}
-    assert model.clean_sector(" intra ") == model.clean_sector("Intra") == "Intra-muros"
-    assert model.clean_sector("nord") == "Nord"
-
-
-def test_is_the_project_without_a_cost_handled_explicitly():
-    kept = model.avignon_2017_projects(missing_cost="keep")
-    dropped = model.avignon_2017_projects()
-    assert len(kept) == 33 and len(dropped) == 32
-    assert kept["cost"].isna().sum() == 1
-    assert kept.loc[20, "retained"] and math.isnan(kept.loc[20, "cost"])
-    with pytest.raises(ValueError, match="no cost"):
-        model.greedy_allocation(kept, pd.Series(1, index=kept.index), 500_000)
-
-
-def test_do_the_avignon_costs_add_up_as_published():
-    projects = model.avignon_2017_projects()
-    # SOURCES.md: 1,077,500 € for the 22 retained projects (one without a cost) and 323,500 € for the 11 others
-    assert projects.loc[projects["retained"], "cost"].sum() == 1_077_500
-    assert projects.loc[~projects["retained"], "cost"].sum() == 323_500
-    assert (~projects["name"].str.contains("\n")).all()
-
-
-def test_are_simulated_votes_reproducible_with_a_seed():
-    projects = model.avignon_2017_projects()
-    first = model.simulate_votes(projects, voters=300, seed=7)
-    again = model.simulate_votes(projects, voters=300, seed=7)
-    other = model.simulate_votes(projects, voters=300, seed=8)
-    assert first.equals(again)
-    assert not first.equals(other)
-    assert first.shape == (300, 32)
-    assert list(first.columns) == list(projects.index)
-
-
-def test_does_greedy_skip_a_project_that_no_longer_fits():
-    projects = pd.DataFrame({"cost": [60.0, 50.0, 30.0, 20.0]}, index=["A", "B", "C", "D"])
-    votes = {"A": 10, "B": 9, "C": 8, "D": 8}
-    result = model.greedy_allocation(projects, votes, 100)
-    # A (60, 40 left); B (50) does not fit; C and D tie at 8 votes: D is cheaper, goes first (20 left); C (30) does not fit
-    assert result.funded == ("A", "D")
-    assert result.spent == 80 and result.left_over == 20
-
-
-def test_are_greedy_ties_broken_by_cost_then_list_order():
-    projects = pd.DataFrame({"cost": [10.0, 10.0, 5.0]}, index=["x", "y", "z"])
-    result = model.greedy_allocation(projects, {"x": 3, "y": 3, "z": 3}, 15)
-    assert result.funded == ("z", "x")
-
-
-def test_equal_shares_gives_a_49_percent_minority_its_fair_half():
-    # 51 voters approve A1..A10, 49 approve B1..B10, every project costs 1, envelope 10
-    names = [f"A{i}" for i in range(1, 11)] + [f"B{i}" for i in range(1, 11)]
-    projects = pd.DataFrame({"cost": 1.0}, index=names)
-    ballots = pd.DataFrame(False, index=range(100), columns=names)
-    ballots.iloc[:51, :10] = True
-    ballots.iloc[51:, 10:] = True
-    greedy = model.greedy_allocation(projects, ballots, 10)
-    shares = model.equal_shares(projects, ballots, 10)
-    assert sorted(greedy.funded) == sorted(names[:10])  # the majority takes everything
-    funded = set(shares.funded)
-    assert len(funded & set(names[:10])) == 5 and len(funded & set(names[10:])) == 5
-    # without completion, the minority's 49 × 0.1 = 4.9 pays for only 4 projects
-    bare = model.equal_shares(projects, ballots, 10, completion="none")
-    assert len(set(bare.funded) & set(names[10:])) == 4
-
-
-def test_does_equal_shares_fund_only_what_supporters_can_pay():
-    # 2 voters, 100 each: project P (150) is backed by one voter only, Q (150) by both
-    projects = pd.DataFrame({"cost": [150.0, 150.0]}, index=["P", "Q"])
-    ballots = pd.DataFrame({"P": [True, False], "Q": [True, True]})
-    result = model.equal_shares(projects, ballots, 200, completion="none")
-    assert result.funded == ("Q",)
-
-
-def test_is_the_exhaustive_variant_never_spending_less():
-    projects = model.avignon_2017_projects()
-    ballots = model.simulate_votes(projects, voters=200, seed=1)
-    plain = model.equal_shares(projects, ballots, 400_000)
-    full = model.equal_shares(projects, ballots, 400_000, exhaustive=True)
-    assert set(plain.funded) <= set(full.funded)
-    assert plain.spent <= full.spent <= 400_000
-
-
-def test_does_the_allocation_table_mark_funded_projects_in_order():
-    projects = model.avignon_2017_projects()
-    ballots = model.simulate_votes(projects, voters=200, seed=3)
-    allocation = model.greedy_allocation(projects, ballots, 300_000)
-    table = model.allocation_table(projects, allocation, ballots)
-    assert table["funded"].sum() == len(allocation.funded)
-    assert list(table.loc[table["funded"]].sort_values("order").index) == list(allocation.funded)
-    assert table["votes"].sum() == ballots.to_numpy().sum()
-    by_sector = model.funded_by_sector(projects, allocation)
-    assert by_sector.sum() == allocation.spent
-
-
-costs_strategy = st.lists(st.integers(1, 1000), min_size=1, max_size=12)
-
-
-@settings(max_examples=80, deadline=None, database=None)
-@given(costs=costs_strategy, data=st.data(), envelope=st.integers(1, 5000))
-def test_greedy_never_exceeds_the_envelope(costs, data, envelope):
-    projects = pd.DataFrame({"cost": [float(c) for c in costs]})
-    votes = data.draw(st.lists(st.integers(0, 50), min_size=len(costs), max_size=len(costs)))
-    result = model.greedy_allocation(projects, pd.Series(votes), envelope)
-    assert projects.loc[list(result.funded), "cost"].sum() <= envelope
-    assert len(set(result.funded)) == len(result.funded)
-
-
-@settings(max_examples=80, deadline=None, database=None)
-@given(costs=costs_strategy, data=st.data(), envelope=st.integers(1, 5000), exhaustive=st.booleans(), completion=st.sampled_from(["add1", "none"]))
-def test_equal_shares_never_exceeds_the_envelope(costs, data, envelope, exhaustive, completion):
-    voters = data.draw(st.integers(1, 15))
-    matrix = data.draw(st.lists(st.lists(st.booleans(), min_size=len(costs), max_size=len(costs)), min_size=voters, max_size=voters))
-    projects = pd.DataFrame({"cost": [float(c) for c in costs]})
-    ballots = pd.DataFrame(matrix, columns=projects.index)
-    result = model.equal_shares(projects, ballots, envelope, completion=completion, exhaustive=exhaustive)
-    assert projects.loc[list(result.funded), "cost"].sum() <= envelope
-    assert len(set(result.funded)) == len(result.funded)
-    # nobody funds a project that nobody approves
-    approved = set(ballots.columns[ballots.any()])
-    assert exhaustive or set(result.funded) <= approved
-
-
 # --- Validation -------------------------------------------------------------------------------
 
 
@@ -408,36 +280,6 @@ def test_is_a_negative_amount_refused_with_advice():
 def test_is_interest_without_debt_refused():
     with pytest.raises(ValueError, match="encours"):
         toy_budget(outstanding_debt=0.0, capital_repaid=0.0)
-
-
-@pytest.mark.parametrize("envelope", [0, -100])
-def test_is_an_empty_envelope_refused(envelope):
-    projects = pd.DataFrame({"cost": [10.0]})
-    with pytest.raises(ValueError, match="more than 0"):
-        model.greedy_allocation(projects, {0: 1}, envelope)
-    with pytest.raises(ValueError, match="more than 0"):
-        model.equal_shares(projects, pd.DataFrame({0: [True]}), envelope)
-
-
-def test_is_an_empty_project_list_refused():
-    with pytest.raises(ValueError, match="empty"):
-        model.greedy_allocation(pd.DataFrame({"cost": []}), {}, 100)
-
-
-def test_is_an_unknown_sector_refused_with_the_known_ones():
-    with pytest.raises(ValueError, match="Known sectors: Est"):
-        model.clean_sector("Centre")
-
-
-def test_is_a_project_with_zero_cost_refused():
-    with pytest.raises(ValueError, match="positive cost"):
-        model.greedy_allocation(pd.DataFrame({"cost": [0.0]}), {0: 1}, 100)
-
-
-def test_are_ballots_that_do_not_match_the_projects_refused():
-    projects = pd.DataFrame({"cost": [10.0, 20.0]}, index=["a", "b"])
-    with pytest.raises(ValueError, match="do not match"):
-        model.equal_shares(projects, pd.DataFrame({"a": [True]}), 100)
 
 
 @pytest.mark.parametrize(

@@ -219,3 +219,9 @@ def test_is_an_unknown_rule_refused(avignon):
     projects, ballots = avignon
     with pytest.raises(ValueError, match="Unknown rule"):
         ParticipatoryBudgetSimulator(projects, ballots, rule="lottery")
+
+
+def test_does_the_verdict_name_the_variant_of_equal_shares(pb_simulator):
+    pb_simulator.rule_buttons.value = "equal shares"
+    assert "approval variant: each approved project counts the same" in pb_simulator.verdict_text()
+    assert "approval variant" in pb_simulator.describe()

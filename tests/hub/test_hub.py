@@ -44,9 +44,9 @@ COHORT = {
     }
 }
 COURSE_OF = {LEARNER_1: COURSE_A, LEARNER_2: COURSE_A, LEARNER_3: COURSE_B}
-#: Learners 1 and 3 answer every question (15 automatic points of 20); learner 2 submits the
+#: Learners 1 and 3 answer every question (20 automatic points of 25); learner 2 submits the
 #: exercise as fetched (0 points).
-EXPECTED_SCORE = {LEARNER_1: 15.0, LEARNER_2: 0.0, LEARNER_3: 15.0}
+EXPECTED_SCORE = {LEARNER_1: 20.0, LEARNER_2: 0.0, LEARNER_3: 20.0}
 
 
 def as_user(name: str, command: str, timeout: float = 60) -> subprocess.CompletedProcess:

@@ -12,6 +12,7 @@ from bs4 import BeautifulSoup
 
 from autograder.secrets import leaks_in_text, secrets_of_course
 from tests.conftest import COURSE_ROOT
+from tests.site import page_facts
 from tests.site.conftest import course_config, toc_docnames
 
 pytestmark = pytest.mark.slow
@@ -287,3 +288,74 @@ def test_licence_page_lists_every_shipped_dataset(built_site):
     text = soup(built_site.page("book/licence")).get_text(" ")
     for readme in sorted(COURSE_ROOT.glob("modules/*/data/*/README.md")):
         assert readme.parent.name in text, f"the licence page does not list {readme.parent.name}"
+
+
+# --- The lesson pattern on the built pages (tests/site/test_lesson_pattern.py checks the sources) ---
+#: sphinx-exercise draws a question as <div class="exercise admonition" id="LABEL"> and its answer as
+#: <div class="solution dropdown admonition">, whose title links to #LABEL; sphinx-togglebutton's
+#: script folds every element that matches its selector (".admonition.dropdown") when the page loads.
+MIN_SELF_CHECKS = 3
+
+
+def self_check_problems(page: BeautifulSoup) -> list[str]:
+    """What keeps the self-check questions of a built lesson page from working as the pattern says."""
+    article = page.find("article") or page
+    questions = article.select("div.exercise.admonition")
+    problems = []
+    if len(questions) < MIN_SELF_CHECKS:
+        problems.append(f"{len(questions)} self-check questions (div.exercise.admonition); "
+                        f"a lesson asks at least {MIN_SELF_CHECKS}")
+    answers = article.select("div.solution.admonition")
+    for question in questions:
+        label = question.get("id", "")
+        mine = [answer for answer in answers if answer.select_one(f'.admonition-title a[href="#{label}"]')]
+        if len(mine) != 1:
+            problems.append(f"question {label!r} has {len(mine)} answers (div.solution whose title links to it)")
+            continue
+        answer = mine[0]
+        if answer.find_parent("div", class_="exercise") is not None:
+            problems.append(f"the answer to {label!r} is inside the question")
+        if "dropdown" not in answer.get("class", []) and answer.find_parent("details") is None:
+            problems.append(f"the answer to {label!r} shows at once: it is neither a dropdown nor inside <details>")
+    scripts = [urlparse(script["src"]).path for script in page.find_all("script", src=True)]
+    if not any(path.endswith("_static/togglebutton.js") for path in scripts):
+        problems.append("the page does not load sphinx-togglebutton's script, which folds the answers")
+    selector = re.search(r"togglebuttonSelector\s*=\s*['\"]([^'\"]*)['\"]", str(page))
+    if not (selector and ".admonition.dropdown" in selector.group(1)):
+        problems.append("sphinx-togglebutton's selector does not fold .admonition.dropdown")
+    return problems
+
+
+@pytest.mark.parametrize("docname", lesson_docnames())
+def test_every_lesson_asks_self_check_questions_whose_answers_open_on_request(built_site, docname):
+    problems = self_check_problems(soup(built_site.page(docname)))
+    assert problems == [], f"{docname}:\n" + "\n".join(problems)
+
+
+def unfolded_cells(page: BeautifulSoup, cells: list[page_facts.FormattingCell]) -> list[str]:
+    """The formatting cells of a lesson's source whose code the built page does not fold away."""
+    built = {}
+    for cell in page.select("div.cell"):
+        source = cell.select_one("div.cell_input")
+        if source is not None:
+            built.setdefault(page_facts.normalized_code(source.get_text()), cell)
+    problems = []
+    for found in cells:
+        code = page_facts.normalized_code(found.cell.source)
+        cell = built.get(code)
+        name = f"code cell {found.cell.index + 1} ({code.splitlines()[0][:60]!r})"
+        if cell is None:
+            problems.append(f"{name}: not found on the built page")
+            continue
+        toggle = cell.select_one("div.cell_input").find_parent("details")
+        if "tag_hide-input" not in cell.get("class", []):
+            problems.append(f"{name}: the built cell has no tag_hide-input class")
+        elif toggle is None or "hide" not in toggle.get("class", []) or toggle.has_attr("open"):
+            problems.append(f"{name}: its code is not inside a closed \"Show code cell source\" toggle")
+    return problems
+
+
+@pytest.mark.parametrize("docname", lesson_docnames())
+def test_cells_that_draw_or_format_show_their_code_only_on_request(built_site, docname):
+    problems = unfolded_cells(soup(built_site.page(docname)), page_facts.formatting_cells(docname))
+    assert problems == [], f"{docname}:\n" + "\n".join(problems)

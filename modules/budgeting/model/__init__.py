@@ -16,7 +16,10 @@ Contents, in the order of the lessons (one file each, all importable from here):
    :data:`LANESTER_TRENDS`, :func:`lanester_dgf`, :func:`lanester_capital_programme`.
    A learner's own commune from its published accounts (``own_commune.py``): :func:`commune_budget`.
 5. Participatory budgeting (``participatory.py``): :func:`avignon_2017_projects`, :func:`simulate_votes`,
-   :func:`greedy_allocation`, :func:`equal_shares`, :func:`allocation_table`.
+   :func:`voter_sectors`, :func:`greedy_allocation`, :func:`equal_shares` (approval or cost utilities),
+   :func:`allocation_table`; why Equal Shares funds what it funds: :func:`equal_shares_payments`,
+   :func:`sector_shares`, :func:`share_spending_by_sector`, :func:`equal_shares_dropouts`; and how a rule's
+   selection compares with a city's real list: :func:`compare_with_retained`.
 """
 
 from .datasets import AVIGNON, AVIGNON_FILE, LANESTER, SLUG  # noqa: F401
@@ -58,17 +61,24 @@ from .loans import (  # noqa: F401
 from .participatory import (  # noqa: F401
     CITY_WIDE,
     SECTOR_NAMES,
+    UTILITIES,
     Allocation,
     _approvals,
     _costs,
     allocation_table,
     avignon_2017_projects,
     clean_sector,
+    compare_with_retained,
     equal_shares,
+    equal_shares_dropouts,
+    equal_shares_payments,
     funded_by_sector,
     greedy_allocation,
+    sector_shares,
+    share_spending_by_sector,
     simulate_votes,
     vote_counts,
+    voter_sectors,
 )
 from .projection import (  # noqa: F401
     GROWTH_FIELDS,
