@@ -72,7 +72,7 @@ class CommuneForm:
             )
             for name, hint in model.ACCOUNT_FIELDS.items()
         }
-        self.button = widgets.Button(description="Project my commune", button_style="primary",
+        self.button = widgets.Button(description="Project my commune",
                                      tooltip="Replace the starting budget of the simulator with these figures")
         self.message = widgets.HTML(layout=widgets.Layout(min_height="2em"))
         self.button.on_click(lambda _button: self.submit())
@@ -85,6 +85,12 @@ class CommuneForm:
 
     def budget(self) -> model.Budget:
         """The commune's :class:`~modules.budgeting.model.Budget` (€); raises ValueError with a message to show."""
+        negative = [f"{LABELS[name]} ({field.value:,.1f} k€)".replace(",", " ") for name, field in self.fields.items() if field.value < 0]
+        if negative:
+            raise ValueError(
+                f"{', '.join(negative)}: enter every figure as a positive number of thousand euros. Revenue and "
+                "expenses are told apart by their line, not by a minus sign."
+            )
         amounts = {name: float(field.value) * THOUSAND for name, field in self.fields.items()}
         return model.commune_budget(int(self.year.value), **amounts)
 

@@ -37,6 +37,23 @@ def _million(amount: float) -> str:
     return plotting.format_euros(amount, "M€").replace("-", "−")
 
 
+def _years_phrase(years, last_year: int, *, lower: bool = False) -> str:
+    """``[2027, 2028, 2029]`` → ``'From 2027'`` when the run of years lasts to ``last_year``; else the years.
+
+    A run that stops before the end of the projection is named year by year (``'In 2027 and
+    2028'``), so a learner never reads a lasting breach into a passing one.
+    """
+    years = [int(year) for year in years]
+    runs_to_end = years == list(range(years[0], years[0] + len(years))) and years[-1] == int(last_year)
+    if runs_to_end:
+        text = f"From {years[0]}"
+    elif len(years) == 1:
+        text = f"In {years[0]}"
+    else:
+        text = f"In {', '.join(str(year) for year in years[:-1])} and {years[-1]}"
+    return text[0].lower() + text[1:] if lower else text
+
+
 def _freeze_layout(figure, axes_list, widest: tuple[float, float] = (-100.0, 100.0)) -> None:
     """Lay ``figure`` out once, with room for the widest y tick labels, then keep that layout.
 
@@ -221,7 +238,7 @@ class BudgetSimulator:
         }
         self.threshold = ratio_axes.axhline(model.REFERENCE_CEILING_YEARS, color=plotting.ALERT_COLOUR, linestyle="--", linewidth=1.5)
         ratio_axes.text(
-            0.01, model.REFERENCE_CEILING_YEARS, f" {model.REFERENCE_CEILING_YEARS:.0f}-year ceiling",
+            0.01, model.REFERENCE_CEILING_YEARS, f" {model.REFERENCE_CEILING_YEARS:.0f}-year reference",
             transform=ratio_axes.get_yaxis_transform(), color=plotting.ALERT_COLOUR, va="bottom", fontsize=9,
         )
         self.axes = {"savings": savings_axes, "debt": debt_axes, "ratio": ratio_axes}
@@ -328,15 +345,27 @@ class BudgetSimulator:
         broken = frame.index[~frame["golden_rule_respected"]]
         negative_net = frame.index[frame["net_savings"] < 0]
         if len(broken):
-            text += (
-                f" From {broken[0]}, gross savings plus own investment revenue would no longer cover the capital repaid, "
-                "so a new loan would repay an old one: the golden rule (CGCT L1612-4) forbids it. Invest less or save more."
-            )
+            running_costs = frame.index[frame["gross_savings"] < 0]
+            repayment = broken.difference(running_costs)
+            parts = []
+            if len(running_costs):
+                parts.append((running_costs[0], f"{_years_phrase(running_costs, last)} gross savings would be negative, so a loan would pay for running costs"))
+            if len(repayment):
+                parts.append((repayment[0], (
+                    f"{_years_phrase(repayment, last)} gross savings plus own investment revenue would no longer cover the "
+                    "capital repaid, so a new loan would repay an old one"
+                )))
+            parts.sort()
+            sentence = "; ".join(phrase if index == 0 else phrase[0].lower() + phrase[1:] for index, (_, phrase) in enumerate(parts))
+            text += f" {sentence}: the golden rule (CGCT L1612-4) forbids {'both' if len(parts) == 2 else 'it'}. Invest less or save more."
         elif len(negative_net):
             text += (
-                f" From {negative_net[0]} net savings turn negative: a warning sign, not a breach of the golden rule. Own "
-                "investment revenue then helps repay the loans, and less of it is left to invest."
+                f" {_years_phrase(negative_net, last)} net savings are negative: a warning sign, not a breach of the golden rule. "
+                "Own investment revenue then helps repay the loans, and less of it is left to invest."
             )
+        text += (
+            " These readings are meant for actual accounts; on a projection they only indicate a direction."
+        )
         text += self._estimate_text()
         return text
 
@@ -345,18 +374,19 @@ class BudgetSimulator:
         assumed = self.start.debt_estimate_years
         if assumed is None:
             return ""
-        low, high = model.DEBT_ESTIMATE_RANGE
+        alternatives = [remaining for remaining in model.DEBT_ESTIMATE_RANGE if remaining != assumed]
         readings = []
-        for remaining in (low, high):
+        for remaining in alternatives:
             key = (remaining, self.policy)
             if key not in self._estimate_cache:
                 frame = model.project_budget(model.with_estimated_debt(self.start, remaining), self.policy, self.years)
                 self._estimate_cache[key] = frame["debt_capacity_years"].iloc[-1]
             ratio = self._estimate_cache[key]
             readings.append("meaningless (no gross savings)" if not math.isfinite(ratio) else f"{ratio:.1f} years ({model.alert_level(ratio)})")
+        others = "; ".join(f"{reading} with {remaining} years left to run" for remaining, reading in zip(alternatives, readings))
         return (
-            f" The starting debt is an estimate (capital repaid × {assumed} years left to run): with {low} years instead "
-            f"the {self.frame.index[-1]} ratio would be {readings[0]}, with {high} years {readings[1]}."
+            f" The starting debt is an estimate (capital repaid × {assumed} years left to run). With another estimate the "
+            f"{self.frame.index[-1]} ratio would be {others}."
         )
 
     def _update_verdict(self) -> None:

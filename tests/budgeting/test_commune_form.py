@@ -48,7 +48,7 @@ def test_a_learners_commune_replaces_the_start_of_the_simulation(form):
 @pytest.mark.parametrize(
     ("figures", "message"),
     [
-        ({"staff_costs": -5}, "negative amount"),
+        ({"staff_costs": -5}, "Staff costs (012) (−5.0 k€)".replace("−", "-")),
         ({"direct_taxes": 30_000}, "direct taxes"),
         ({"year_end_debt": 100}, "debt on 31 December"),
         ({"year_end_debt": 0, "capital_repaid": 0, "new_borrowing": 0}, "interest is paid on a debt"),

@@ -12,10 +12,14 @@ Submissions, all placed directly in ``submitted/<student>/budgeting_01/``:
 * realistic mistakes: the released notebook filled in with the instructor's answers, except for
   one answer replaced by a plausible wrong one (see ``WRONG_SUBMISSIONS``). Each weakness the
   expert review of issue 11 found has its own: a golden rule that leaves out one condition, the
-  lessons' printed figures typed into Parts 6a and 6b, a policy that breaks a constraint;
-* a policy other than the instructor's that meets every requirement (full points), and a
+  lessons' printed figures typed into Parts 6a and 6b, a policy that breaks a constraint, a policy
+  that pushes a lever past the bounds the instructions set;
+* a policy other than the instructor's that meets every requirement (full points), a
   "transcription" (formulas copied from the instructions, printed figures typed in, no written
-  answer), which must stay below the pass mark (``PASS_SHARE`` and ``WRITTEN_MINIMUM``).
+  answer), which must stay below the pass mark (``PASS_SHARE`` and ``WRITTEN_MINIMUM``), and the
+  issue's own case: Parts 1 to 5 right, a policy found by trial and error that passes, printed
+  figures typed in and no written answer, which reaches the share of points but must not pass for
+  lack of a written answer.
 
 nbgrader runs the ``alembic`` executable, so the virtual environment's ``bin/`` folder is put on
 ``PATH``; the notebook imports ``modules.common.data`` and ``modules.budgeting.model``, so the
@@ -53,6 +57,8 @@ SOURCE_NOTEBOOK = REPO / "exercises" / "source" / ASSIGNMENT / f"{NOTEBOOK}.ipyn
 SITE_PAGE = REPO / "book" / "budgeting" / "exercise-01.md"
 SYLLABUS = REPO / "book" / "syllabus.md"
 INSTRUCTOR_GUIDE = REPO / "book" / "instructor-guide.md"
+INTRO = REPO / "book" / "intro.md"
+HOW_TO_FOLLOW = REPO / "book" / "how-to-follow.md"
 
 SOLUTION_MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
 HIDDEN_MARKERS = ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
@@ -198,10 +204,17 @@ WRONG_SUBMISSIONS = {
     # The lessons' printed figures typed in: right for Lanester, so the visible checks pass, but
     # the hidden tests run the functions on another commune's tables.
     "copied_lanester_figures": (COPIED_LANESTER_FIGURES, {"test_real_expenses", "test_savings_from_tables"}),
-    # Longer loans lower the yearly repayments but not the debt: the debt capacity still goes above
-    # 12 years from 2028, and the learner is told so, year and constraint.
+    # Longer loans lower the yearly repayments but not the debt: even at the longest duration the
+    # instructions allow (25 years), the debt capacity still goes above 12 years from 2028, and the
+    # learner is told so, year and constraint.
     "longer_loans_only": (
-        {"policy": "my_policy = dataclasses.replace(harder_decade, loan_duration=30)\n"},
+        {"policy": "my_policy = dataclasses.replace(harder_decade, loan_duration=25)\n"},
+        {"test_policy"},
+    ),
+    # Tax rates raised by 10 % a year: the model's constraints all hold, but the lever is far past
+    # the bounds the instructions set (0 to +2 % a year). The visible test names the lever and its range.
+    "tax_rates_past_bound": (
+        {"policy": "my_policy = dataclasses.replace(harder_decade, tax_rate_change=0.10)\n"},
         {"test_policy"},
     ),
     # A policy that meets every constraint of the model but invests less than the 4 M€ a year the
@@ -241,6 +254,17 @@ WRONG_SUBMISSIONS = {
         },
         {"test_greedy", "test_real_expenses", "test_savings_from_tables", "test_policy"},
     ),
+    # The issue's case: Parts 1 to 5 right, the lessons' figures typed into Parts 6a and 6b, a
+    # policy found by trial and error that meets every requirement, and no written answer. It
+    # reaches the share of points of the pass mark, and must still not pass.
+    "computations_without_advice": (
+        {
+            **COPIED_LANESTER_FIGURES,
+            "policy": "my_policy = dataclasses.replace(harder_decade, tax_rate_change=0.015, loan_duration=20)\n",
+            "advice": UNANSWERED,
+        },
+        {"test_real_expenses", "test_savings_from_tables"},
+    ),
 }
 
 #: What each submission should read in its feedback. Several come from a failing *hidden* test
@@ -263,9 +287,27 @@ LEARNER_MESSAGES = {
     ],
     # The constraint and the year, as model.check_policy reports them.
     "longer_loans_only": ["- 2028, debt capacity: In 2028 the debt would take"],
+    # The lever and its allowed range, from the visible test.
+    "tax_rates_past_bound": [
+        "Your policy moves a lever past the bounds that the instructions set",
+        "- tax_rate_change is 0.1; the council's plan allows from 0 to 0.02",
+    ],
     "investment_below_minimum": ["below the minimum of 4 M€ a year that the instructions set"],
     "another_sound_policy": ["Part 7: the visible checks pass. Your policy keeps every constraint up to 2030"],
     "transcription": ["Your function returns Lanester's total whatever table it receives"],
+    "computations_without_advice": [
+        "Your function returns Lanester's total whatever table it receives",
+        "Part 7: the visible checks pass. Your policy keeps every constraint up to 2030",
+    ],
+}
+
+#: The bounds that the instructions of Part 7 set on the levers the council decides, as the
+#: table of the instructions states them (lever -> allowed values).
+POLICY_BOUNDS = {
+    "tax_rate_change": "from 0 to 0.02",
+    "other_spending_growth": "from 0 to 0.012, the scenario's value",
+    "investment": "from 4 000 000 to 8 000 000",
+    "loan_duration": "from 10 to 25",
 }
 
 
@@ -479,14 +521,18 @@ def test_do_the_site_page_and_the_notebook_give_the_time_of_the_front_matter(sou
     assert said in plain(source.cells[0].source)
 
 
-@pytest.mark.parametrize("document", ["syllabus", "exercise page", "notebook", "instructor guide"])
+@pytest.mark.parametrize(
+    "document", ["syllabus", "exercise page", "notebook", "instructor guide", "intro", "how to follow"]
+)
 def test_does_every_page_state_the_same_pass_rule(source, document):
     text = {
-        "syllabus": SYLLABUS.read_text(encoding="utf-8"),
-        "exercise page": SITE_PAGE.read_text(encoding="utf-8"),
-        "notebook": source.cells[0].source,
-        "instructor guide": INSTRUCTOR_GUIDE.read_text(encoding="utf-8"),
-    }[document]
+        "syllabus": lambda: SYLLABUS.read_text(encoding="utf-8"),
+        "exercise page": lambda: SITE_PAGE.read_text(encoding="utf-8"),
+        "notebook": lambda: source.cells[0].source,
+        "instructor guide": lambda: INSTRUCTOR_GUIDE.read_text(encoding="utf-8"),
+        "intro": lambda: INTRO.read_text(encoding="utf-8"),
+        "how to follow": lambda: HOW_TO_FOLLOW.read_text(encoding="utf-8"),
+    }[document]()
     written = MANUAL_POINTS["advice"]
     assert f"at least {round(PASS_SHARE * 100)} % of" in plain(text)
     assert f"at least {WRITTEN_MINIMUM} of the {written} points of the written answer" in plain(text)
@@ -514,6 +560,43 @@ def test_does_the_scenario_of_part_7_break_as_its_instructions_say(source):
 
     dgf = model.lanester_dgf()
     assert f"fell from {dgf[2014] / 1e6:.2f} M€ in 2014 to {dgf[2017] / 1e6:.2f} M€ in 2017" in text
+
+    # Each lever's bounds are in the table of the instructions; the scenario's other spending growth
+    # is the upper bound of that lever.
+    for lever, allowed in POLICY_BOUNDS.items():
+        assert f"| `{lever}` |" in text and allowed in text, lever
+    assert math.isclose(scenario.other_spending_growth, 0.012)
+
+
+def test_does_part_7_say_that_its_verdict_rests_on_an_estimated_debt(source):
+    """The check starts from the course's 12-year estimate; with 18 years the same policy can fail."""
+    cells = {nbgrader_flags(cell).get("grade_id"): cell.source for cell in source.cells}
+    text = plain(cells["part7_instructions"])
+    assert "`model.lanester_2019().outstanding_debt`" in text
+    assert "the capital repaid in 2019 times 12 years" in text and "18 years of repayments" in text
+    assert "the same policy could fail" in text
+    # The figure is printed by the scenario cell, not typed into the instructions.
+    estimate = model.lanester_2019()
+    assert estimate.debt_estimate_years == 12 and "model.lanester_2019(remaining_years=18)" in cells["policy_scenario"]
+    assert f"{estimate.outstanding_debt / 1e6:.1f} M€" not in text
+    # "Could fail" is true: the instructor's policy passes from the estimate and fails from 18 years.
+    scenario = dataclasses.replace(model.LANESTER_TRENDS, staff_cost_growth=0.03, grant_trend=-0.02)
+    namespace = {"dataclasses": dataclasses, "model": model, "harder_decade": scenario}
+    exec(without_solution_markers(cells["policy"]), namespace)
+    assert model.check_policy(estimate, namespace["my_policy"], until=2030) == []
+    assert model.check_policy(model.lanester_2019(remaining_years=18), namespace["my_policy"], until=2030) != []
+    # 12 years is the council's prudent target here: the notebook calls it the 12-year reference.
+    assert "the 12-year reference" in text
+    assert not any("ceiling" in cell.source.lower() for cell in source.cells)
+
+
+def test_does_the_part_8_prompt_ask_for_what_the_rubric_grades(source):
+    """The rubric's "Framing" wants the loans' lack of earmarking explained: the prompt asks for it."""
+    cells = {nbgrader_flags(cell).get("grade_id"): cell.source for cell in source.cells}
+    rubric = plain(cells["part8_rubric"])
+    assert "the loan is not tied to the participatory projects" in rubric
+    bullets = [normalise(bullet) for bullet in cells["part8_instructions"].split("\n- ")[1:]]
+    assert any("not earmarked to projects" in bullet and "way of speaking" in bullet for bullet in bullets)
 
 
 def test_are_the_figures_of_the_marking_notes_right(source):
@@ -599,9 +682,22 @@ def test_does_a_transcription_stay_below_the_pass_mark(pipeline: Pipeline):
     scores = pipeline.scores["transcription"]
     total, written = sum(scores.values()), scores["advice"]
     assert not passes(total, written), f"{total} of {MAX_POINTS} points, {written} for the written answer"
-    # It fails on its points alone, before the written answer's minimum counts...
+    # It fails on its points alone, before the written answer's minimum counts.
     assert total < PASS_SHARE * MAX_POINTS
-    # ...and the minimum means that even every automatic point, without the written answer, fails,
-    # while the instructor's answers with a written answer at the minimum pass.
-    assert not passes(sum(AUTOGRADED_POINTS.values()), 0)
+
+
+def test_do_computations_without_a_written_answer_fail_at_the_pass_share(pipeline: Pipeline):
+    """The issue's case: Parts 1 to 5 right, a sound policy, printed figures typed in, no written answer.
+
+    From the gradebook it reaches the share of points of the pass mark (15 of 25), so only the
+    written answer's minimum keeps it from passing, as the stated rule says it must."""
+    scores = pipeline.scores["computations_without_advice"]
+    total, written = sum(scores.values()), scores["advice"]
+    assert written == 0
+    assert total >= PASS_SHARE * MAX_POINTS, f"{total} of {MAX_POINTS} points"
+    assert total == math.ceil(PASS_SHARE * MAX_POINTS) == 15
+    assert not passes(total, written), f"{total} of {MAX_POINTS} points, {written} for the written answer"
+    # The same computations with a written answer at the minimum would pass.
+    assert passes(total + WRITTEN_MINIMUM, WRITTEN_MINIMUM)
+    # And the instructor's answers with a written answer at the minimum pass.
     assert passes(sum(autograded_scores(pipeline, "instructor").values()) + WRITTEN_MINIMUM, WRITTEN_MINIMUM)

@@ -167,3 +167,23 @@ def test_policy_growth_rates_must_be_fractions():
     with pytest.raises(ValueError, match="tax_base_growth"):
         model.Policy(tax_base_growth=True)
     assert math.isclose(model.Policy(tax_base_growth=0.02).tax_base_growth, 0.02)
+
+
+def test_the_trends_and_other_taxes_are_those_the_published_comments_give():
+    """The constants of the model are typed from the files' comments: check them against the comments."""
+    from modules.common import data
+
+    def comment(file: str, label: str) -> str:
+        table = data.read_csv("budgeting", "lanester_budget_primitif_2019", file)
+        column = [name for name in table.columns if name.endswith("descr")][0]
+        return str(table.set_index("label").loc[label, column])
+
+    taxes = comment("rec_fonct.csv", "Impôts et taxes")
+    assert "(+2,21%)" in taxes and "En l'absence d'augmentation des taux" in taxes
+    assert model.LANESTER_TRENDS.tax_base_growth == 0.0221
+    for amount in model.LANESTER_OTHER_TAXES.values():
+        assert f"({amount:,.0f} €)".replace(",", " ") in taxes
+    assert "(+1,49%)" in comment("dep_fonct.csv", "Personnel") and model.LANESTER_TRENDS.staff_cost_growth == 0.0149
+    assert "(+1%)" in comment("rec_fonct.csv", "Produits d'activité") and model.LANESTER_TRENDS.other_revenue_growth == 0.01
+    assert "(+6,53%)" in comment("dep_fonct.csv", "Charges générales")
+    assert "(-6,90%)" in comment("dep_fonct.csv", "Subventions et participations")

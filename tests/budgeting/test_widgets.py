@@ -88,7 +88,7 @@ def test_does_the_verdict_call_negative_net_savings_a_warning_not_a_breach():
     assert (frame["net_savings"] < 0).any() and frame["golden_rule_respected"].all()
     first_negative = frame.index[frame["net_savings"] < 0][0]
     text = sim.verdict_text()
-    assert f"From {first_negative} net savings turn negative: a warning sign, not a breach" in text
+    assert f"From {first_negative} net savings are negative: a warning sign, not a breach" in text
     assert "forbids" not in text
 
 
@@ -96,7 +96,7 @@ def test_does_the_verdict_name_the_year_the_golden_rule_breaks():
     sim = BudgetSimulator(model.lanester_2019(), policy=model.Policy(staff_cost_growth=0.015), years=10, name="Lanester")
     broken = sim.frame.index[~sim.frame["golden_rule_respected"]]
     assert len(broken)
-    assert f"From {broken[0]}, gross savings plus own investment revenue would no longer cover the capital repaid" in sim.verdict_text()
+    assert f"From {broken[0]} gross savings plus own investment revenue would no longer cover the capital repaid" in sim.verdict_text()
     assert "CGCT L1612-4" in sim.verdict_text()
 
 
@@ -106,7 +106,7 @@ def test_does_the_verdict_show_how_it_depends_on_the_estimated_debt(budget_simul
     assert "capital repaid × 12 years" in text
     for remaining in (low, high):
         ratio = model.project_budget(model.with_estimated_debt(model.lanester_2019(), remaining), model.Policy(), 10)["debt_capacity_years"].iloc[-1]
-        assert f"with {remaining} years" in text and f"{ratio:.1f} years ({model.alert_level(ratio)})" in text
+        assert f"{ratio:.1f} years ({model.alert_level(ratio)}) with {remaining} years left to run" in text
     # a commune whose debt is known gets no such sentence
     known = BudgetSimulator(model.lanester_2019(outstanding_debt=40_000_000))
     assert "estimate" not in known.verdict_text()
@@ -225,3 +225,26 @@ def test_does_the_verdict_name_the_variant_of_equal_shares(pb_simulator):
     pb_simulator.rule_buttons.value = "equal shares"
     assert "approval variant: each approved project counts the same" in pb_simulator.verdict_text()
     assert "approval variant" in pb_simulator.describe()
+
+
+def test_does_the_verdict_tell_running_costs_from_debt_repayment():
+    # Staff +5 %/year and grants −5 %/year: first new loans repay old ones, then gross savings vanish.
+    sim = BudgetSimulator(model.lanester_2019(), policy=model.Policy(staff_cost_growth=0.05, grant_trend=-0.05), name="Lanester")
+    frame = sim.frame
+    negative = frame.index[frame["gross_savings"] < 0]
+    repayment = frame.index[~frame["golden_rule_respected"]].difference(negative)
+    text = sim.verdict_text()
+    assert f"rom {negative[0]} gross savings would be negative, so a loan would pay for running costs" in text
+    assert len(repayment) and f"{repayment[0]}" in text and "a new loan would repay an old one" in text
+    assert "forbids both" in text
+
+
+def test_does_the_verdict_name_the_years_of_a_breach_that_ends():
+    # Debt estimated from 10 years of repayments and a flat tax base: the rule breaks in 2027 and 2028,
+    # then holds again when the old debt is repaid, so no lasting "from 2027" is claimed.
+    start = model.with_estimated_debt(model.lanester_2019(), 10)
+    sim = BudgetSimulator(start, policy=model.Policy(**{**model.LANESTER_TRENDS.__dict__, "tax_base_growth": 0.0}), name="Lanester")
+    broken = list(sim.frame.index[~sim.frame["golden_rule_respected"]])
+    assert broken and broken[-1] < sim.frame.index[-1]
+    assert f"In {', '.join(map(str, broken[:-1]))} and {broken[-1]}" in sim.verdict_text() or (len(broken) == 1 and f"In {broken[0]}" in sim.verdict_text())
+    assert "with 10 years left to run" not in sim.verdict_text()  # the estimate in use is not offered as an alternative

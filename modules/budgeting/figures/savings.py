@@ -281,6 +281,8 @@ def assumptions_table(
     *,
     dgf: pd.Series,
     other_spending_change: float,
+    what_if_long_debt: Mapping[tuple[str, float], pd.DataFrame] | None = None,
+    long_debt_years: int | None = None,
 ) -> FullTable:
     """Every assumption of the baseline projection: its value, its source, and what changes if it is wrong.
 
@@ -289,7 +291,9 @@ def assumptions_table(
     (years) to the projection that starts from the debt estimated with it. ``dgf`` is
     :func:`model.lanester_dgf` and ``other_spending_change`` :func:`model.lanester_2019_other_spending_change`,
     quoted in the sources. The last column gives, for each other value, the last year's debt
-    capacity with its reading and whether the golden rule holds to the end. The table is shown in
+    capacity with its reading and whether the golden rule holds to the end. ``what_if_long_debt``
+    holds the same projections started from a debt estimated with ``long_debt_years``: a last
+    column then shows how each verdict moves with the estimate of the debt. The table is shown in
     full (see :class:`FullTable`); ``.frame`` is the DataFrame.
     """
     recent = dgf.loc[dgf.index >= dgf.index.max() - 2]
@@ -303,14 +307,18 @@ def assumptions_table(
     for field, (label, source) in POLICY_ASSUMPTIONS.items():
         others = [(value, frame) for (name, value), frame in what_if.items() if name == field]
         effect = "; ".join(f"at {rate_text(field, value)}: {_outcome(frame)}" for value, frame in others) or "not tested"
-        rows.append(
-            {
-                "assumption": label,
-                "value in the baseline": rate_text(field, getattr(policy, field)),
-                "where it comes from": source.format(**filled),
-                effect_column: effect,
-            }
-        )
+        row = {
+            "assumption": label,
+            "value in the baseline": rate_text(field, getattr(policy, field)),
+            "where it comes from": source.format(**filled),
+            effect_column: effect,
+        }
+        if what_if_long_debt is not None:
+            long_others = [(value, frame) for (name, value), frame in what_if_long_debt.items() if name == field]
+            row[f"the same, debt = capital repaid × {long_debt_years}"] = (
+                "; ".join(f"at {rate_text(field, value)}: {_outcome(frame)}" for value, frame in long_others) or "not tested"
+            )
+        rows.append(row)
     assumed = start.debt_estimate_years
     debt_value = (
         f"{euros(start.outstanding_debt)} on 1 January {start.year}"
@@ -348,7 +356,7 @@ def assumptions_table(
             ),
         }
     )
-    return FullTable(pd.DataFrame(rows).set_index("assumption"))
+    return FullTable(pd.DataFrame(rows).set_index("assumption").fillna("–"))
 
 
 # -- a learner's own commune ------------------------------------------------------------------

@@ -62,7 +62,7 @@ def check_policy(start: Budget, policy: Policy, *, until: int = 2030, ceiling: f
             )))
         elif not math.isnan(ratio) and ratio > ceiling:
             breaches.append(Breach(year, "debt capacity", (
-                f"In {year} the debt would take {ratio:.1f} years of gross savings to repay, above the {ceiling:g}-year ceiling."
+                f"In {year} the debt would take {ratio:.1f} years of gross savings to repay, above the {ceiling:g}-year limit set for this check."
             )))
         if not row["golden_rule_respected"]:
             breaches.append(Breach(year, "golden rule", (

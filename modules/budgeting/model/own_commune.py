@@ -24,6 +24,11 @@ ACCOUNT_FIELDS = {
 }
 
 
+def _euros(amount: float) -> str:
+    """``1234567`` → ``'1 234 567 €'``, as the course writes amounts."""
+    return f"{amount:,.0f} €".replace(",", " ")
+
+
 def commune_budget(year: int, **amounts: float) -> Budget:
     """Build the :class:`Budget` of a commune from the figures of its accounts for ``year`` (€).
 
@@ -40,20 +45,20 @@ def commune_budget(year: int, **amounts: float) -> Budget:
         _check_amount(name.replace("_", " ").capitalize(), value)
     if amounts["direct_taxes"] > amounts["tax_revenue"]:
         raise ValueError(
-            f"The direct taxes ({amounts['direct_taxes']:,.0f} €) are larger than all the taxes ({amounts['tax_revenue']:,.0f} €), "
+            f"The direct taxes ({_euros(amounts['direct_taxes'])}) are larger than all the taxes ({_euros(amounts['tax_revenue'])}), "
             "but they are part of them. Enter all of chapter 73 as the taxes, and the direct taxes (impôts locaux) as a part of it."
         )
     opening = amounts["year_end_debt"] + amounts["capital_repaid"] - amounts["new_borrowing"]
     if opening < amounts["capital_repaid"] and not math.isclose(opening, amounts["capital_repaid"]):
         raise ValueError(
-            f"With {amounts['year_end_debt']:,.0f} € of debt on 31 December, {amounts['capital_repaid']:,.0f} € of capital repaid and "
-            f"{amounts['new_borrowing']:,.0f} € of new loans, the debt on 1 January would be {opening:,.0f} €, less than the "
+            f"With {_euros(amounts['year_end_debt'])} of debt on 31 December, {_euros(amounts['capital_repaid'])} of capital repaid and "
+            f"{_euros(amounts['new_borrowing'])} of new loans, the debt on 1 January would be {_euros(opening)}, less than the "
             "capital repaid that year. Check the debt on 31 December and the new loans: the debt on 31 December includes "
             "the year's new loans."
         )
     if amounts["interest"] > 0 and opening <= 0:
         raise ValueError(
-            f"The commune pays {amounts['interest']:,.0f} € of interest but has no debt on 1 January: interest is paid on a debt. "
+            f"The commune pays {_euros(amounts['interest'])} of interest but has no debt on 1 January: interest is paid on a debt. "
             "Check the debt on 31 December."
         )
     fields = {name: float(value) for name, value in amounts.items() if name != "year_end_debt"}
