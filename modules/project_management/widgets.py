@@ -232,15 +232,19 @@ class ScheduleRiskSimulator:
             raise TypeError("estimates must map task names to model.ThreePoint(optimistic, most_likely, pessimistic).")
         if not estimates:
             raise ValueError("Give at least one task a three-point estimate: without uncertainty every run ends on the same day.")
+        checked = {}
         for task, estimate in estimates.items():
             if task not in network.index:
                 raise ValueError(f"Task {task!r} has an estimate but is not in the network: add it or fix the name.")
+            if isinstance(estimate, (tuple, list)) and len(estimate) == 3:
+                estimate = model.ThreePoint(*estimate)  # the model's own checks and messages
             if not isinstance(estimate, model.ThreePoint):
                 raise TypeError(
                     f"The estimate of {task!r} must be a model.ThreePoint(optimistic, most_likely, pessimistic) "
-                    f"in working days, not {estimate!r}."
+                    f"or a tuple (optimistic, most likely, pessimistic), in working days, not {estimate!r}."
                 )
-        return dict(estimates)
+            checked[task] = estimate
+        return checked
 
     def _checked_groups(self, groups, estimates) -> dict[str, list[str]]:
         if groups is None:

@@ -75,8 +75,14 @@ def visit(browser, site_url, axe_source, screenshots) -> Visit:
         page.wait_for_url("**/book/intro.html")
         for docname in toc_docnames():
             if docname != "book/intro":
-                link = page.locator(f"nav.bd-docs-nav a[href$='{docname.rsplit('/', 1)[-1]}.html']").first
-                link.click()
+                # Match the link by the page it leads to (modules share file names such as index.html).
+                index = page.evaluate(
+                    "suffix => [...document.querySelectorAll('nav.bd-docs-nav a')]"
+                    ".findIndex(a => a.href.split('#')[0].endsWith(suffix))",
+                    f"/{docname}.html",
+                )
+                assert index >= 0, f"the sidebar of {page.url} has no link to {docname}"
+                page.locator("nav.bd-docs-nav a").nth(index).click()
                 page.wait_for_url(f"**/{docname}.html")
             page.wait_for_load_state("load")
             _record(page, docname, visit, axe_source, mode)

@@ -13,10 +13,12 @@ Submissions, all placed directly in ``submitted/<student>/project_management_01/
   one answer replaced by a plausible wrong one (see ``WRONG_SUBMISSIONS``): the edge cases the
   issue names (a task without predecessors in the middle, two critical paths, nothing spent yet),
   a P80 that is the mean, Python's ``random.triangular`` arguments in the wrong order, the
-  lessons' Avignon figures typed in, the model called instead of pandas, crash plans that miss the
-  deadline, spend past the budget or raise the budget in the notebook;
+  lessons' Avignon figures typed in, the model called instead of pandas, a median of an even
+  number of values taken as one of its middle values, crash plans that miss the deadline, spend
+  past the budget or raise the budget in the notebook;
 * right answers by other methods, which get full points: the simulation written as loops with
-  Python's ``random``, or with beta-PERT draws, and another crash plan that meets the requirements;
+  Python's ``random``, or with beta-PERT draws, Part 4 with comments that name the model, and
+  another crash plan that meets the requirements;
 * computations without the written answer, which reach the share of points of the pass mark and
   must not pass.
 
@@ -303,6 +305,42 @@ WRONG_SUBMISSIONS = {
         },
         {"test_extensions"},
     ),
+    # One middle value of the sorted overruns taken as the median: right on Avignon's 59 extension
+    # orders (an odd number); the hidden orders have four, whose median is the mean of 10 and 26.
+    "median_is_a_middle_value": (
+        {
+            "extensions": (
+                "def share_extended(rows):\n"
+                '    return rows.loc[rows["is_extension"], "arretesrcid"].nunique() / rows.loc[~rows["is_extension"], "arretesrcid"].nunique()\n'
+                "\n\n"
+                "def median_overrun(rows):\n"
+                '    extension_rows = rows[rows["is_extension"]]\n'
+                '    by_order = extension_rows.groupby("arretesrcid").agg(start=("order_start", "min"), end=("new_end", "max"))\n'
+                '    days = sorted((by_order["end"] - by_order["start"]).dt.days + 1)\n'
+                "    return float(days[(len(days) - 1) // 2])\n"
+            ),
+        },
+        {"test_extensions"},
+    ),
+    # Right, with a docstring and comments that name the model: only a call of the model counts.
+    "model_named_in_comments": (
+        {
+            "extensions": (
+                "def share_extended(rows):\n"
+                '    """Extension orders ÷ other orders; model.extension_summary(rows)["share_extended"] agrees."""\n'
+                "    # checked against model.extension_summary(rows) in a cell of my own\n"
+                '    extension_orders = rows.loc[rows["is_extension"], "arretesrcid"].nunique()\n'
+                '    return extension_orders / rows.loc[~rows["is_extension"], "arretesrcid"].nunique()\n'
+                "\n\n"
+                "def median_overrun(rows):\n"
+                '    note = "the same as model.extension_summary(rows)"  # a string, not a call\n'
+                '    extension_rows = rows[rows["is_extension"]]\n'
+                '    by_order = extension_rows.groupby("arretesrcid").agg(start=("order_start", "min"), end=("new_end", "max"))\n'
+                '    return float(((by_order["end"] - by_order["start"]).dt.days + 1).median())\n'
+            ),
+        },
+        set(),
+    ),
     # The task with the most days to gain, alone: once the stones come 6 days earlier, the pipes'
     # path sets the end in many runs, and the P80 misses the deadline.
     "stones_only": ({"plan": 'my_plan = {"Stone delivery": 6}\n'}, {"test_plan"}),
@@ -347,6 +385,8 @@ LEARNER_MESSAGES = {
     "typed_avignon_figures": ["Your share_extended returns Avignon's share whatever rows it receives"],
     "counted_rows": ["You counted rows, not orders"],
     "calls_the_model": ["Your share_extended calls the course's model"],
+    "median_is_a_middle_value": ["with an even number of values it is the mean of the two middle ones"],
+    "model_named_in_comments": ["Part 4: the visible checks pass. Over all the orders of the file"],
     "stones_only": ["Your plan does not meet the council's requirements yet", "days after the deadline of 110"],
     "tasks_with_float": ["Your plan does not meet the council's requirements yet", "days after the deadline of 110"],
     "over_budget": ["Your plan does not meet the council's requirements yet", "500 € over the budget of 25 000 €"],
@@ -464,8 +504,8 @@ def data_namespace(source) -> dict:
 
 def course_model_answers() -> dict:
     """Answers to Parts 1a to 4 computed with the course's model: an implementation independent of
-    the instructor's solutions, to check the expectations written into the tests. They name no
-    ``model.`` attribute (Part 4's hidden test refuses functions that do)."""
+    the instructor's solutions, to check the expectations written into the tests. They call no
+    attribute of ``model`` (Part 4's hidden test refuses functions that do)."""
     from modules.project_management.model import EarnedValue, Network, Task, extension_summary, schedule, simulate
 
     def network_of(tasks):
@@ -733,6 +773,9 @@ def test_are_the_figures_of_the_marking_notes_right(source):
     baseline = model.simulate(network, estimates)
     assert f"P80 of {baseline.p80:.1f} working days and a median (P50) of {baseline.p50:.1f}" in notes
     assert f"met in {baseline.probability_by(95) * 100:.2f} % of the runs" in notes
+    assert f"{(1 - baseline.probability_by(DEADLINE)) * 100:.0f} % of the runs take longer than 110 days" in notes
+    assert 0.45 <= 1 - baseline.probability_by(DEADLINE) <= 0.55
+    assert "without any speeding up about half of them take longer than 110 days" in notes
     plan = {"Design": 3, "Stone delivery": 3, "Trees": 2}
     planned = model.check_plan(network, estimates, options, plan, budget=BUDGET, deadline=DEADLINE)
     assert f"P80 = {planned.p80:.1f}, P50 = {planned.result.p50:.1f}" in notes
@@ -750,7 +793,19 @@ def test_are_the_figures_of_the_marking_notes_right(source):
            f"{summary['share_extended'] * 100:.1f} %" in notes
     assert f"median overrun {summary['median_overrun_days']:.0f} days (mean {summary['mean_overrun_days']:.1f}, " \
            f"longest {summary['max_overrun_days']:.0f})" in notes
-    assert f"({summary['share_extended'] * 100:.1f} %) had to be extended" in notes
+    # One definition across the course: about one in ten among the orders whose type is recorded
+    # (lessons, glossary), the whole file's share of Part 4 a lower bound.
+    share, recorded = summary["share_extended"] * 100, summary["share_extended_where_recorded"] * 100
+    assert round(recorded / 10) == 1 and share < recorded
+    phrase = f"about one order in ten among the orders whose type is recorded ({share:.1f} % over the whole file, a lower bound)"
+    assert phrase + " had to be extended" in notes
+    assert phrase in notes.split("Marking notes")[1]
+    assert f"{summary['extension_orders']}/{summary['orders_with_model']} = {recorded:.1f} %" in notes
+    assert "the denominator includes years when extensions were not recorded" in notes
+    rubric = plain(cell_source(source, "part6_rubric"))
+    assert "the denominator includes years when extensions were not recorded" in rubric
+    part4 = plain(cell_source(source, "part4_instructions"))
+    assert "share of orders extended over all the orders of the file" in part4 and "lower bound" in part4
     table = model.orders(rows)
     assert f"planned {table.loc[~table['is_extension'], 'planned_days'].median():.0f} days or fewer" in notes
 
@@ -766,8 +821,16 @@ def test_does_the_part_6_prompt_ask_for_what_the_rubric_grades(source):
     assert criteria[1:] == ["Date", "Plan", "Reference class", "Steering", "Recommendation"]
     assert "5 to 8 sentences" in rubric and "5 to 8 sentences" in prompt
     for asked in ["which reopening date to announce", "which tasks your plan speeds up", "as a reference class",
-                  "report progress to the council every month", "end with a clear recommendation"]:
+                  "report progress to the council every month", "end with a clear recommendation",
+                  "what happens to the other paths of the network when one path is sped up"]:
         assert asked in prompt, asked
+    # Each criterion grades one thing, asked by one bullet of the prompt; the length and the plain
+    # language are asked for the whole note and graded by no criterion.
+    criterion = {name: text for name, text in re.findall(r"^\| (\w[\w ]*) \| (.*) \|$", cell_source(source, "part6_rubric"),
+                                                          flags=re.MULTILINE)}
+    assert "another path become critical" in criterion["Plan"]
+    assert criterion["Recommendation"] == "ends with a clear recommendation to the mayor that follows from the figures"
+    assert not any("sentences" in text or "plain language" in text for text in criterion.values())
 
 
 # --------------------------------------------------------------------------- tests: the pipeline

@@ -267,13 +267,21 @@ def test_is_a_wrong_network_refused():
     [
         ({}, ValueError, "at least one task a three-point estimate"),
         ({"Roofing": ThreePoint(1, 2, 3)}, ValueError, "'Roofing' has an estimate but is not in the network"),
-        ({"Roof": (18, 25, 45)}, TypeError, "must be a model.ThreePoint"),
+        ({"Roof": "18 to 45 days"}, TypeError, "must be a model.ThreePoint"),
+        ({"Roof": (25, 18, 45)}, ValueError, "optimistic .25. is larger than most_likely .18."),  # the model's own check
         ([("Roof", ThreePoint(1, 2, 3))], TypeError, "map task names"),
     ],
 )
 def test_are_wrong_estimates_refused(network, estimates, error, message):
     with pytest.raises(error, match=message):
         ScheduleRiskSimulator(network, estimates)
+
+
+def test_are_estimates_given_as_tuples_accepted_like_the_model_accepts_them(network):
+    with_tuples = ScheduleRiskSimulator(network, {"Roof": (18, 25, 45)}, runs=1_000)
+    with_points = ScheduleRiskSimulator(network, {"Roof": ThreePoint(18, 25, 45)}, runs=1_000)
+    assert with_tuples.estimates == with_points.estimates
+    assert np.array_equal(with_tuples.result.finish, with_points.result.finish)
 
 
 @pytest.mark.parametrize(

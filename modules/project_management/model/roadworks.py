@@ -20,7 +20,7 @@ How durations are read (calendar days, both ends included: an order from 9 to 9 
   extension's own start). Otherwise it is the day before the extension order starts
   (``arretedebut − 1 day``): the extension takes over when the first order runs out. In the real
   file the file holds only 2 of the 39 orders that extensions quote, and both are orders of the
-  year before with the same number (a typo in the year: 20-AT-0425 ended in May 2020, its
+  year before with the same number (probably a typo in the year: 20-AT-0425 ended in May 2020, its
   "extension" 21-AT-0550 starts in May 2021), so every overrun is measured from the extension's
   start. :func:`extensions` says which rule was used for each row (``measured_from``);
 - an extension's areas start (``emprisedebut``) before the extension itself in 81 of its 82 rows,
@@ -415,7 +415,8 @@ def extension_summary(rows: pd.DataFrame) -> dict:
     model name in the file: an extension issued then cannot be recognised, so ``share_extended``
     understates the share. When the rows carry ``model_recorded`` (as :func:`read_orders` gives
     them), ``share_extended_where_recorded`` is the same ratio over the orders whose model name is
-    recorded, the ones whose extensions could be seen: the better estimate.
+    recorded, the ones whose extensions could be seen: the better estimate, and the figure the
+    course uses (``share_extended`` over the whole file is a lower bound).
 
     Keys: ``rows``, ``orders``, ``extension_rows``, ``extension_orders``, ``original_orders``
     (orders that are not extensions), ``share_extended`` (fraction), ``orders_with_model`` (orders
