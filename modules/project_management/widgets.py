@@ -314,16 +314,19 @@ class ScheduleRiskSimulator:
         return self._cache[key]
 
     def _usual_results(self) -> list:
-        """Results with each slider in turn at either end of its range (the others as now).
+        """Results with each slider in turn at either end of its range (the others as now), and with all at the top.
 
-        The axes are sized for all of them, so moving one slider at a time changes no axis limit and
-        the figure is redrawn by moving its bars and lines only; an axis grows only for results beyond
-        them (several spreads at their top at once), at the cost of one full redraw.
+        The axes are sized for all of them, so most slider moves change no axis limit and the figure
+        is redrawn by moving its bars and lines only; an axis grows only for results beyond them.
+        With every spread at its top the runs are the widest they can be (a wider spread moves each
+        draw away from the most likely duration), so the x axis holds every combination of sliders.
+        The price is a histogram that fills only part of its axes at the default settings.
         """
         results = [self.result]
         for label in self.groups:
             for end in SPREAD_RANGE[:2]:
                 results.append(self.simulate({**self.factors, label: end}, self.runs))
+        results.append(self.simulate({label: SPREAD_RANGE[1] for label in self.groups}, self.runs))
         return results
 
     def _on_change(self, change=None) -> None:
