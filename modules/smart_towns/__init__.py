@@ -1,1 +1,0 @@
-"""Course module: Smart towns. Its datasets ship in ``data/`` (see each dataset's README.md)."""
