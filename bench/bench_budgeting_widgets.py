@@ -16,43 +16,20 @@ with status 0: timings depend on the machine, so the table is information, not a
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from interaction_timing import CPU_MS, TARGET_P95_MS, WARM_UP, timed  # noqa: E402
+
 from modules.budgeting import model  # noqa: E402
 from modules.budgeting.widgets import SLIDERS, BudgetSimulator, ParticipatoryBudgetSimulator  # noqa: E402
 from modules.common import plotting  # noqa: E402
 
-TARGET_P95_MS = 100.0
-WARM_UP = 3
-
-
-#: CPU time of the last measured interactions, by benchmark, to read the wall-clock figures on a busy machine.
-CPU_MS: dict[str, np.ndarray] = {}
-
-
-def timed(action, steps, name: str) -> np.ndarray:
-    """Run ``action(step)`` for every step; return the wall-clock durations in ms (warm-up dropped).
-
-    The CPU time of this process is kept in :data:`CPU_MS` too: when other programs share the
-    machine, wall-clock time grows but CPU time does not, and the gap between the two shows it.
-    """
-    durations, cpu = [], []
-    gc.collect()
-    for step in steps:
-        start, start_cpu = time.perf_counter(), time.process_time()
-        action(step)
-        durations.append((time.perf_counter() - start) * 1000)
-        cpu.append((time.process_time() - start_cpu) * 1000)
-    CPU_MS[name] = np.array(cpu[WARM_UP:])
-    return np.array(durations[WARM_UP:])
 
 
 def budget_steps(count: int, seed: int = 1) -> list[tuple[str, float]]:

@@ -22,7 +22,6 @@ with status 0: timings depend on the machine, so the table is information, not a
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import sys
 import time
@@ -32,39 +31,18 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from interaction_timing import CPU_MS, TARGET_P95_MS, WARM_UP, timed  # noqa: E402
+
 from modules.common import plotting  # noqa: E402
 from modules.project_management import model  # noqa: E402
 from modules.project_management.widgets import RUNS_RANGE, SPREAD_RANGE, EarnedValueDashboard, ScheduleRiskSimulator  # noqa: E402
 
-TARGET_P95_MS = 100.0
-WARM_UP = 3
 GROUPS = ("Preparation", "Design and tender", "Structural works", "Finishing works")
-
-
-#: CPU time of the last measured interactions, by benchmark, to read the wall-clock figures on a busy machine.
-CPU_MS: dict[str, np.ndarray] = {}
 
 
 def thousands(number: int) -> str:
     """``10000`` → ``'10 000'``."""
     return f"{number:,}".replace(",", " ")
-
-
-def timed(action, steps, name: str) -> np.ndarray:
-    """Run ``action(step)`` for every step; return the wall-clock durations in ms (warm-up dropped).
-
-    The CPU time of this process is kept in :data:`CPU_MS` too: when other programs share the
-    machine, wall-clock time grows but CPU time does not, and the gap between the two shows it.
-    """
-    durations, cpu = [], []
-    gc.collect()
-    for step in steps:
-        start, start_cpu = time.perf_counter(), time.process_time()
-        action(step)
-        durations.append((time.perf_counter() - start) * 1000)
-        cpu.append((time.process_time() - start_cpu) * 1000)
-    CPU_MS[name] = np.array(cpu[WARM_UP:])
-    return np.array(durations[WARM_UP:])
 
 
 def thirty_task_network(seed: int = 30) -> tuple[model.Network, dict[str, model.ThreePoint], dict[str, list[str]]]:

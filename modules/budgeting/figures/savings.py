@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 import pandas as pd
 
 from modules.budgeting import model
 from modules.common import plotting
+from modules.common.tables import FullTable
 
 #: The credit that every figure of the lesson carries (the files are under the GPL-3.0).
 DATA_CREDIT = "Data: Ville de Lanester, GPL-3.0."
@@ -52,24 +52,6 @@ POLICY_ASSUMPTIONS = {
 
 
 # -- formatting -------------------------------------------------------------------------------
-
-@dataclass
-class FullTable:
-    """A table of text that Jupyter and the course site show in full.
-
-    pandas cuts a cell's text after 50 characters when it displays a table; the sources and the
-    hints of this lesson are longer. ``frame`` is the table itself (a :class:`pandas.DataFrame`).
-    """
-
-    frame: pd.DataFrame
-
-    def _repr_html_(self) -> str:
-        with pd.option_context("display.max_colwidth", None):
-            return self.frame._repr_html_()
-
-    def __repr__(self) -> str:
-        with pd.option_context("display.max_colwidth", None):
-            return repr(self.frame)
 
 
 def euros(amount: float) -> str:

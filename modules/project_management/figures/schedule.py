@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime
 import math
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -22,6 +21,7 @@ from matplotlib import dates as mdates
 from matplotlib.patches import Patch
 
 from modules.common import plotting
+from modules.common.tables import FullTable
 
 #: The credit that every figure of the lesson carries: the project is an example, not a dataset.
 DATA_CREDIT = "Fictional project; durations are the course's assumptions."
@@ -46,25 +46,6 @@ SCHEDULE_HEADINGS = {
     "free_float": "free float",
     "critical": "critical",
 }
-
-
-@dataclass
-class FullTable:
-    """A table of text that Jupyter and the course site show in full.
-
-    pandas cuts a cell's text after 50 characters when it displays a table; the descriptions of
-    tasks are longer. ``frame`` is the table itself (a :class:`pandas.DataFrame`).
-    """
-
-    frame: pd.DataFrame
-
-    def _repr_html_(self) -> str:
-        with pd.option_context("display.max_colwidth", None):
-            return self.frame._repr_html_()
-
-    def __repr__(self) -> str:
-        with pd.option_context("display.max_colwidth", None):
-            return repr(self.frame)
 
 
 # -- formatting -------------------------------------------------------------------------------

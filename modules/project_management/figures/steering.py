@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from modules.common import plotting
+from modules.common.tables import FullTable
 from modules.project_management import model
 
 #: The credit of the worked case's figures: the school renovation is an example, not a dataset.
@@ -37,25 +37,6 @@ REASON_CHARACTERS = 110
 
 #: Orders drawn at most in :func:`durations_chart` before the x axis is cut (longer bars end in an arrow).
 DURATION_AXIS_DAYS = 100
-
-
-@dataclass
-class FullTable:
-    """A table of text that Jupyter and the course site show in full.
-
-    pandas cuts a cell's text after 50 characters when it displays a table; the readings and the
-    reasons of this lesson are longer. ``frame`` is the table itself (a :class:`pandas.DataFrame`).
-    """
-
-    frame: pd.DataFrame
-
-    def _repr_html_(self) -> str:
-        with pd.option_context("display.max_colwidth", None):
-            return self.frame._repr_html_()
-
-    def __repr__(self) -> str:
-        with pd.option_context("display.max_colwidth", None):
-            return repr(self.frame)
 
 
 # -- formatting -------------------------------------------------------------------------------

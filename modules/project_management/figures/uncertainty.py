@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from modules.common import plotting
+from modules.common.tables import FullTable
 
 #: Credit of the figures of the fictional project: its durations are the course's assumptions.
 PROJECT_CREDIT = "Fictional project; three-point estimates are the course's assumptions."
@@ -48,25 +48,6 @@ LINE_STYLES = {
 def _percent_ticks() -> FuncFormatter:
     """Tick labels in per cent, written as the course writes shares: ``'80 %'`` (a new formatter per axis)."""
     return FuncFormatter(lambda value, _position: f"{value:.0f} %")
-
-
-@dataclass
-class FullTable:
-    """A table of text that Jupyter and the course site show in full.
-
-    pandas cuts a cell's text after 50 characters when it displays a table; the reasons written in
-    the orders are longer. ``frame`` is the table itself (a :class:`pandas.DataFrame`).
-    """
-
-    frame: pd.DataFrame
-
-    def _repr_html_(self) -> str:
-        with pd.option_context("display.max_colwidth", None):
-            return self.frame._repr_html_()
-
-    def __repr__(self) -> str:
-        with pd.option_context("display.max_colwidth", None):
-            return repr(self.frame)
 
 
 # -- formatting -------------------------------------------------------------------------------
