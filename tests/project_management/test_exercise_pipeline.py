@@ -31,23 +31,36 @@ whole course, in ``autograder.secrets``.
 
 from __future__ import annotations
 
-import html
 import math
 import re
 import shutil
-import subprocess
-import sys
-from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
 
 import nbformat
 import numpy as np
-import pandas as pd
 import pytest
 from nbgrader.api import Gradebook
-from traitlets.config.loader import PyFileConfigLoader
 
+from tests import exercise_pipeline
+from tests.exercise_pipeline import (
+    HIDDEN_MARKERS,
+    SOLUTION_MARKERS,
+    UNANSWERED,
+    Pipeline,
+    course_id,
+    describe,
+    failure_report,
+    filled_in,
+    front_matter,
+    html_text,
+    nbgrader_flags,
+    normalise,
+    plain,
+    points_table,
+    run_nbgrader,
+    without_solution_markers,
+)
 from autograder.secrets import leaks_in_text, secrets_of_notebook
 from modules.project_management import model
 
@@ -56,11 +69,15 @@ pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[2]
 ASSIGNMENT = "project_management_01"
 NOTEBOOK = "project_management_01"
+
+
+def submit(course: Path, student: str, notebook) -> None:
+    exercise_pipeline.submit(course, student, notebook, assignment=ASSIGNMENT, notebook_name=NOTEBOOK)
+
+
 SOURCE_NOTEBOOK = REPO / "exercises" / "source" / ASSIGNMENT / f"{NOTEBOOK}.ipynb"
 SITE_PAGE = REPO / "book" / "project_management" / "exercise-01.md"
 
-SOLUTION_MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
-HIDDEN_MARKERS = ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
 
 #: Points of each automatically graded test cell (grade_id -> points), as announced to learners.
 AUTOGRADED_POINTS = {
@@ -88,7 +105,6 @@ SOLUTION_CELLS = 7
 SOLUTION_BLOCKS = 10
 
 #: In a submission, an answer left as released (nbgrader's stub).
-UNANSWERED = None
 
 #: The council's deadline and budget of Part 5.
 DEADLINE = 110
@@ -405,93 +421,8 @@ def passes(total: float, written: float) -> bool:
 # --------------------------------------------------------------------------- helpers
 
 
-def run_nbgrader(course: Path, environment: dict[str, str], *arguments: str) -> subprocess.CompletedProcess:
-    command = [sys.executable, "-m", "nbgrader", *arguments, f"--CourseDirectory.root={course}"]
-    return subprocess.run(
-        command, cwd=course, env=environment, capture_output=True, text=True, timeout=900
-    )
-
-
-def nbgrader_flags(cell) -> dict:
-    return cell.get("metadata", {}).get("nbgrader", {})
-
-
 def cell_source(notebook, grade_id: str) -> str:
     return next(cell.source for cell in notebook.cells if nbgrader_flags(cell).get("grade_id") == grade_id)
-
-
-def normalise(text: str) -> str:
-    return " ".join(text.split())
-
-
-def without_solution_markers(source: str) -> str:
-    """The instructor's answer as a learner would type it: the solution markers removed."""
-    return "\n".join(
-        line for line in source.splitlines() if not any(marker in line for marker in SOLUTION_MARKERS)
-    )
-
-
-def html_text(page: str) -> str:
-    """The visible text of an HTML page, tags removed, entities decoded, spaces normalised."""
-    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.DOTALL | re.IGNORECASE)
-    return normalise(html.unescape(re.sub(r"<[^>]+>", "", page)))
-
-
-def points_table(markdown: str) -> dict[str, int]:
-    """Rows of the "Part | What | Points" table of a page: part -> points (the total row as "Total")."""
-    table = {}
-    for line in markdown.splitlines():
-        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if len(cells) == 3 and re.fullmatch(r"\**\d+\**", cells[2]):
-            part = cells[0] or re.sub(r"\W", "", cells[1])
-            table[part] = int(cells[2].strip("*"))
-    return table
-
-
-def submit(course: Path, student: str, notebook) -> None:
-    folder = course / "submitted" / student / ASSIGNMENT
-    folder.mkdir(parents=True, exist_ok=True)
-    nbformat.write(notebook, folder / f"{NOTEBOOK}.ipynb")
-    (folder / "timestamp.txt").write_text("2026-03-01 12:00:00.000000 UTC\n", encoding="utf-8")
-
-
-def filled_in(released, source, replacements: dict[str, str | None]):
-    """The released notebook with every answer cell filled in, some of them with a wrong answer.
-
-    An answer replaced by ``UNANSWERED`` keeps the released stub, as if the learner skipped it."""
-    answers = {
-        nbgrader_flags(cell)["grade_id"]: without_solution_markers(cell.source)
-        for cell in source.cells
-        if nbgrader_flags(cell).get("solution")
-    }
-    answers.update(replacements)
-    notebook = nbformat.from_dict(released)
-    for cell in notebook.cells:
-        grade_id = nbgrader_flags(cell).get("grade_id")
-        if nbgrader_flags(cell).get("solution") and answers.get(grade_id) is not UNANSWERED:
-            cell.source = answers[grade_id]
-    return notebook
-
-
-def front_matter(page: str) -> dict[str, str]:
-    """The ``key: value`` lines of the front matter that opens a page."""
-    assert page.startswith("---\n"), "the page should open with its front matter"
-    block = page[4 : page.index("\n---\n", 4)]
-    return dict(line.split(": ", 1) for line in block.splitlines())
-
-
-def plain(markdown: str) -> str:
-    """Markdown text without emphasis marks, spaces normalised: what a reader reads."""
-    return normalise(markdown.replace("*", ""))
-
-
-def course_id(course: Path) -> str:
-    config = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
-    return str(config.CourseDirectory.course_id)
-
-
-def failure_report(result: subprocess.CompletedProcess) -> str:
-    return f"exit code {result.returncode}\n--- stdout\n{result.stdout[-4000:]}\n--- stderr\n{result.stderr[-4000:]}"
 
 
 def data_namespace(source) -> dict:
@@ -551,22 +482,6 @@ class FakeShell:
 # --------------------------------------------------------------------------- fixtures
 
 
-@dataclass
-class Pipeline:
-    course: Path
-    generate: subprocess.CompletedProcess
-    autograde: subprocess.CompletedProcess | None = None
-    feedback: subprocess.CompletedProcess | None = None
-    scores: dict[str, dict[str, float]] | None = None
-
-    @property
-    def released_notebook(self) -> Path:
-        return self.course / "release" / ASSIGNMENT / f"{NOTEBOOK}.ipynb"
-
-    def feedback_page(self, student: str) -> Path:
-        return self.course / "feedback" / student / ASSIGNMENT / f"{NOTEBOOK}.html"
-
-
 @pytest.fixture(scope="module")
 def source():
     return nbformat.read(SOURCE_NOTEBOOK, as_version=4)
@@ -596,7 +511,7 @@ def generated(tmp_path_factory, tool_environment) -> Pipeline:
         ),
     )
     result = run_nbgrader(course, tool_environment, "generate_assignment", ASSIGNMENT, "--force")
-    return Pipeline(course=course, generate=result)
+    return Pipeline(course=course, generate=result, assignment=ASSIGNMENT, notebook=NOTEBOOK)
 
 
 @pytest.fixture(scope="module")
@@ -629,10 +544,6 @@ def pipeline(generated: Pipeline, source, tool_environment) -> Pipeline:
 
 def autograded_scores(pipeline: Pipeline, student: str) -> dict[str, float]:
     return {name: score for name, score in pipeline.scores[student].items() if name in AUTOGRADED_POINTS}
-
-
-def describe(leaks) -> list[str]:
-    return [f"{secret.kind} of {secret.cell_id}: {text[:100]!r}" for secret, text in leaks]
 
 
 # --------------------------------------------------------------------------- tests: the notebook's own claims

@@ -1,0 +1,134 @@
+"""What every exercise's nbgrader pipeline test needs (``tests/<slug>/test_exercise_pipeline.py``).
+
+Running nbgrader, handing in a notebook, filling in the answers of a released notebook, reading
+the points table of a page and the text of a feedback page: the same for every module, so a new
+module's pipeline test imports them from here and keeps only what is its own (its assignment,
+its wrong submissions and its learner messages).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+from traitlets.config.loader import PyFileConfigLoader
+
+SOLUTION_MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
+HIDDEN_MARKERS = ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
+#: A replacement answer that leaves the released stub in place, as if the learner skipped the part.
+UNANSWERED = None
+
+
+def run_nbgrader(course: Path, environment: dict[str, str], *arguments: str) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "nbgrader", *arguments, f"--CourseDirectory.root={course}"]
+    return subprocess.run(
+        command, cwd=course, env=environment, capture_output=True, text=True, timeout=900
+    )
+
+
+def nbgrader_flags(cell) -> dict:
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+def normalise(text: str) -> str:
+    return " ".join(text.split())
+
+
+def without_solution_markers(source: str) -> str:
+    """The instructor's answer as a learner would type it: the solution markers removed."""
+    return "\n".join(
+        line for line in source.splitlines() if not any(marker in line for marker in SOLUTION_MARKERS)
+    )
+
+
+def html_text(page: str) -> str:
+    """The visible text of an HTML page, tags removed, entities decoded, spaces normalised."""
+    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.DOTALL | re.IGNORECASE)
+    return normalise(html.unescape(re.sub(r"<[^>]+>", "", page)))
+
+
+def points_table(markdown: str) -> dict[str, int]:
+    """Rows of the "Part | What | Points" table of a page: part -> points (the total row as "Total")."""
+    table = {}
+    for line in markdown.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) == 3 and re.fullmatch(r"\**\d+\**", cells[2]):
+            part = cells[0] or re.sub(r"\W", "", cells[1])
+            table[part] = int(cells[2].strip("*"))
+    return table
+
+
+def submit(course: Path, student: str, notebook, *, assignment: str, notebook_name: str) -> None:
+    """Hand in ``notebook`` as ``student``'s submission of ``assignment``, as nbgrader's collect leaves it."""
+    folder = course / "submitted" / student / assignment
+    folder.mkdir(parents=True, exist_ok=True)
+    nbformat.write(notebook, folder / f"{notebook_name}.ipynb")
+    (folder / "timestamp.txt").write_text("2026-03-01 12:00:00.000000 UTC\n", encoding="utf-8")
+
+
+def filled_in(released, source, replacements: dict[str, str | None]):
+    """The released notebook with every answer cell filled in, some of them with a wrong answer.
+
+    An answer replaced by ``UNANSWERED`` keeps the released stub, as if the learner skipped it."""
+    answers = {
+        nbgrader_flags(cell)["grade_id"]: without_solution_markers(cell.source)
+        for cell in source.cells
+        if nbgrader_flags(cell).get("solution")
+    }
+    answers.update(replacements)
+    notebook = nbformat.from_dict(released)
+    for cell in notebook.cells:
+        grade_id = nbgrader_flags(cell).get("grade_id")
+        if nbgrader_flags(cell).get("solution") and answers.get(grade_id) is not UNANSWERED:
+            cell.source = answers[grade_id]
+    return notebook
+
+
+def front_matter(page: str) -> dict[str, str]:
+    """The ``key: value`` lines of the front matter that opens a page."""
+    assert page.startswith("---\n"), "the page should open with its front matter"
+    block = page[4 : page.index("\n---\n", 4)]
+    return dict(line.split(": ", 1) for line in block.splitlines())
+
+
+def plain(markdown: str) -> str:
+    """Markdown text without emphasis marks, spaces normalised: what a reader reads."""
+    return normalise(markdown.replace("*", ""))
+
+
+def course_id(course: Path) -> str:
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
+    return str(config.CourseDirectory.course_id)
+
+
+def failure_report(result: subprocess.CompletedProcess) -> str:
+    return f"exit code {result.returncode}\n--- stdout\n{result.stdout[-4000:]}\n--- stderr\n{result.stderr[-4000:]}"
+
+
+def describe(leaks) -> list[str]:
+    return [f"{secret.kind} of {secret.cell_id}: {text[:100]!r}" for secret, text in leaks]
+
+
+@dataclass
+class Pipeline:
+    """A temporary course where one assignment went through nbgrader, and what each step returned."""
+
+    course: Path
+    generate: subprocess.CompletedProcess
+    assignment: str
+    notebook: str
+    autograde: subprocess.CompletedProcess | None = None
+    feedback: subprocess.CompletedProcess | None = None
+    scores: dict[str, dict[str, float]] | None = None
+
+    @property
+    def released_notebook(self) -> Path:
+        return self.course / "release" / self.assignment / f"{self.notebook}.ipynb"
+
+    def feedback_page(self, student: str) -> Path:
+        return self.course / "feedback" / student / self.assignment / f"{self.notebook}.html"
