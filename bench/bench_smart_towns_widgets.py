@@ -22,7 +22,6 @@ with status 0: timings depend on the machine, so the table is information, not a
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
@@ -30,7 +29,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from interaction_timing import CPU_MS, TARGET_P95_MS, WARM_UP, timed  # noqa: E402
+from interaction_timing import WARM_UP, print_table, timed  # noqa: E402
 
 from modules.common import plotting  # noqa: E402
 from modules.smart_towns import model  # noqa: E402
@@ -177,27 +176,7 @@ def main() -> int:
     ]
     print(f"Module 3 simulations: {count} interactions each (model + in-place redraw + render), after {WARM_UP} warm-up moves.")
     print("Avignon's 2021 counts; the caches of the counter explorer and the lighting simulator are emptied before every move.\n")
-    print("| benchmark | p50 ms | p95 ms | baseline | baseline p95 ms | ratio | target |")
-    print("|---|---|---|---|---|---|---|")
-    verdicts = []
-    for name, measured, baseline, _ in rows:
-        p50, p95 = np.percentile(measured, [50, 95])
-        base_p95 = np.percentile(baseline, 95)
-        passed = p95 <= TARGET_P95_MS
-        verdicts.append((name, passed, p95))
-        print(
-            f"| {name} | {p50:.1f} | {p95:.1f} | new figure each time | {base_p95:.1f} | {p95 / base_p95:.2f} "
-            f"| p95 ≤ {TARGET_P95_MS:.0f} ms: {'PASS' if passed else 'FAIL'} |"
-        )
-    print("\nratio = p95 in place ÷ p95 of the baseline (below 1: in-place updates are faster).")
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    print(f"CPU time of this process (load average {load:.2f} on {os.cpu_count()} cores during the run):")
-    for name, _, _, key in rows:
-        cpu50, cpu95 = np.percentile(CPU_MS[key], [50, 95])
-        base50, base95 = np.percentile(CPU_MS[key + " baseline"], [50, 95])
-        print(f"- {name}: p50 {cpu50:.1f} ms, p95 {cpu95:.1f} ms (baseline p50 {base50:.1f} ms, p95 {base95:.1f} ms)")
-    for name, passed, p95 in verdicts:
-        print(f"{'PASS' if passed else 'FAIL'}: {name}, p95 {p95:.1f} ms against a target of {TARGET_P95_MS:.0f} ms")
+    print_table(rows)
     return 0
 
 

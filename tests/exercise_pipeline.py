@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import html
 import re
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
+import pytest
+from nbgrader.api import Gradebook
 from traitlets.config.loader import PyFileConfigLoader
 
+REPO = Path(__file__).resolve().parents[1]
 SOLUTION_MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
 HIDDEN_MARKERS = ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
 #: A replacement answer that leaves the released stub in place, as if the learner skipped the part.
@@ -132,3 +136,48 @@ class Pipeline:
 
     def feedback_page(self, student: str) -> Path:
         return self.course / "feedback" / student / self.assignment / f"{self.notebook}.html"
+
+
+#: What a released course leaves next to the sources, never copied into a fresh course.
+_GENERATED_FOLDERS = ("release", "submitted", "autograded", "feedback", "gradebook.db", ".ipynb_checkpoints")
+
+
+def generate_course(course: Path, environment: dict[str, str], *, assignment: str, notebook: str) -> Pipeline:
+    """Copy the course's ``exercises/`` into the empty folder ``course`` and release ``assignment`` there.
+
+    The pipeline tests call it once per module: releasing is the slow step they all share."""
+    shutil.copytree(REPO / "exercises", course, dirs_exist_ok=True, ignore=shutil.ignore_patterns(*_GENERATED_FOLDERS))
+    result = run_nbgrader(course, environment, "generate_assignment", assignment, "--force")
+    return Pipeline(course=course, generate=result, assignment=assignment, notebook=notebook)
+
+
+def grade_all(generated: Pipeline, source, environment: dict[str, str], wrong_submissions: dict) -> Pipeline:
+    """Hand in the instructor's notebook, the unchanged release and every wrong submission, then grade them.
+
+    ``wrong_submissions`` maps a student name to ``(replacements, failing parts)``; the replacements
+    are the answers that differ from the solution (see :func:`filled_in`). One ``autograde`` call
+    grades every submission (nbgrader's start-up is the slow part), then ``generate_feedback`` writes
+    the feedback pages. The scores of every grade cell are read back from the gradebook."""
+    if generated.generate.returncode != 0 or not generated.released_notebook.exists():
+        pytest.fail("generate_assignment failed:\n" + failure_report(generated.generate))
+    course, assignment, notebook = generated.course, generated.assignment, generated.notebook
+    released = nbformat.read(generated.released_notebook, as_version=4)
+
+    students = {"instructor": source, "unchanged": released}
+    for student, (replacements, _failing) in wrong_submissions.items():
+        students[student] = filled_in(released, source, replacements)
+    for student, handed_in in students.items():
+        submit(course, student, handed_in, assignment=assignment, notebook_name=notebook)
+
+    generated.autograde = run_nbgrader(course, environment, "autograde", assignment, "--force")
+    if generated.autograde.returncode != 0:
+        pytest.fail("autograde failed:\n" + failure_report(generated.autograde))
+    generated.feedback = run_nbgrader(course, environment, "generate_feedback", assignment, "--force")
+
+    scores = {}
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", course_id=course_id(course)) as gradebook:
+        for student in students:
+            submitted = gradebook.find_submission_notebook(notebook, assignment, student)
+            scores[student] = {grade.name: grade.score for grade in submitted.grades}
+    generated.scores = scores
+    return generated

@@ -32,12 +32,10 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import shutil
 from pathlib import Path
 
 import nbformat
 import pytest
-from nbgrader.api import Gradebook
 
 from tests import exercise_pipeline
 from tests.exercise_pipeline import (
@@ -45,11 +43,11 @@ from tests.exercise_pipeline import (
     SOLUTION_MARKERS,
     UNANSWERED,
     Pipeline,
-    course_id,
     describe,
     failure_report,
-    filled_in,
     front_matter,
+    generate_course,
+    grade_all,
     html_text,
     nbgrader_flags,
     normalise,
@@ -66,10 +64,6 @@ pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[2]
 ASSIGNMENT = "budgeting_01"
 NOTEBOOK = "budgeting_01"
-
-
-def submit(course: Path, student: str, notebook) -> None:
-    exercise_pipeline.submit(course, student, notebook, assignment=ASSIGNMENT, notebook_name=NOTEBOOK)
 
 
 SOURCE_NOTEBOOK = REPO / "exercises" / "source" / ASSIGNMENT / f"{NOTEBOOK}.ipynb"
@@ -357,45 +351,13 @@ def secrets():
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory, tool_environment) -> Pipeline:
     """A temporary course with the assignment generated (released) once for the whole module."""
-    course = tmp_path_factory.mktemp("course")
-    shutil.copytree(
-        REPO / "exercises",
-        course,
-        dirs_exist_ok=True,
-        ignore=shutil.ignore_patterns(
-            "release", "submitted", "autograded", "feedback", "gradebook.db", ".ipynb_checkpoints"
-        ),
-    )
-    result = run_nbgrader(course, tool_environment, "generate_assignment", ASSIGNMENT, "--force")
-    return Pipeline(course=course, generate=result, assignment=ASSIGNMENT, notebook=NOTEBOOK)
+    return generate_course(tmp_path_factory.mktemp("course"), tool_environment, assignment=ASSIGNMENT, notebook=NOTEBOOK)
 
 
 @pytest.fixture(scope="module")
 def pipeline(generated: Pipeline, source, tool_environment) -> Pipeline:
     """The generated course after all submissions are autograded and their feedback generated."""
-    if generated.generate.returncode != 0 or not generated.released_notebook.exists():
-        pytest.fail("generate_assignment failed:\n" + failure_report(generated.generate))
-    course = generated.course
-    released = nbformat.read(generated.released_notebook, as_version=4)
-
-    submit(course, "instructor", source)
-    submit(course, "unchanged", released)
-    for student, (replacements, _failing) in WRONG_SUBMISSIONS.items():
-        submit(course, student, filled_in(released, source, replacements))
-
-    # One autograde call grades every submission (nbgrader's start-up is the slow part).
-    generated.autograde = run_nbgrader(course, tool_environment, "autograde", ASSIGNMENT, "--force")
-    if generated.autograde.returncode != 0:
-        pytest.fail("autograde failed:\n" + failure_report(generated.autograde))
-    generated.feedback = run_nbgrader(course, tool_environment, "generate_feedback", ASSIGNMENT, "--force")
-
-    scores = {}
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", course_id=course_id(course)) as gradebook:
-        for student in ["instructor", "unchanged", *WRONG_SUBMISSIONS]:
-            submitted = gradebook.find_submission_notebook(NOTEBOOK, ASSIGNMENT, student)
-            scores[student] = {grade.name: grade.score for grade in submitted.grades}
-    generated.scores = scores
-    return generated
+    return grade_all(generated, source, tool_environment, WRONG_SUBMISSIONS)
 
 
 def autograded_scores(pipeline: Pipeline, student: str) -> dict[str, float]:

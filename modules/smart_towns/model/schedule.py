@@ -302,7 +302,7 @@ def check_schedule(
         if not meets_cut:
             problems.append(
                 f"It cuts the lighting energy by {_percent(cut)}, short of the {_percent(min_cut)} needed: dim more "
-                "of the quiet cells (a weekday in a month with no busy day)."
+                "of the quiet cells (a weekday of a month on which no busy day fell)."
             )
         else:
             problems.append(f"It cuts the lighting energy by {_percent(cut)}, enough ({_percent(min_cut)} needed).")
