@@ -15,6 +15,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 
 import nbformat
 import pytest
@@ -181,3 +182,31 @@ def grade_all(generated: Pipeline, source, environment: dict[str, str], wrong_su
             scores[student] = {grade.name: grade.score for grade in submitted.grades}
     generated.scores = scores
     return generated
+
+
+def cell_source(notebook, grade_id: str) -> str:
+    """The source of the cell with nbgrader's ``grade_id``."""
+    return next(cell.source for cell in notebook.cells if nbgrader_flags(cell).get("grade_id") == grade_id)
+
+
+class FakeShell:
+    """Enough of IPython's shell for the tests' ``get_ipython().InteractiveTB.set_mode(...)``."""
+
+    InteractiveTB = SimpleNamespace(set_mode=lambda mode: None)
+
+
+def learner_files() -> list[Path]:
+    """The text files of the course that reach learners (the learners' branch, the site's sources):
+    every file git knows or would add, except the instructor-only folders."""
+    listed = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"], cwd=REPO,
+                            capture_output=True, text=True, check=True).stdout.splitlines()
+    files = []
+    for name in listed:
+        path = REPO / name
+        if name.startswith(("exercises/source/", "tests/")) or not path.is_file():
+            continue
+        if path.suffix.lower() in {".png", ".jpg", ".jpeg", ".gif", ".svg", ".ico", ".woff", ".woff2", ".ttf",
+                                   ".db", ".gz", ".zip", ".pdf", ".xlsx"}:
+            continue
+        files.append(path)
+    return files

@@ -7,6 +7,7 @@ shown with its alt text), and explains the result in plain words in a :func:`ver
 
 from __future__ import annotations
 
+import html
 from typing import Callable, Sequence
 
 import ipywidgets as widgets
@@ -15,7 +16,7 @@ from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from .plotting import STYLE, canvas_png, img_tag
+from .plotting import ALERT_TEXT_COLOUR, STYLE, canvas_png, img_tag
 
 DESCRIPTION_WIDTH = "16em"
 
@@ -106,3 +107,19 @@ class FigureView:
     def refresh(self) -> None:
         """Re-render the figure into the widget after its artists have changed."""
         self.widget.value = img_tag(self.figure, self.describe(), png=self.render())
+
+
+def freeze_layout(figure: Figure) -> None:
+    """Lay ``figure`` out once with constrained layout, then keep that layout.
+
+    Constrained layout costs a second full draw at every render. The caller first puts the widest
+    texts expected in place (tick labels, titles), so the layout found leaves room for them.
+    """
+    with matplotlib.rc_context(STYLE):
+        figure.canvas.draw()
+    figure.set_layout_engine(None)
+
+
+def alert_html(message: str) -> str:
+    """A kind message for the learner, as HTML (escaped), announced by screen readers."""
+    return f'<p role="alert" style="color:{ALERT_TEXT_COLOUR}">{html.escape(message)}</p>'

@@ -31,7 +31,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.ticker import MaxNLocator
 
 from modules.common import plotting
-from modules.common.widgets import FigureView, slider, verdict
+from modules.common.widgets import FigureView, freeze_layout, slider, verdict
 from modules.project_management import model
 
 #: Widening factor of the uncertainty sliders: (minimum, maximum, step). 1 = the estimates as given,
@@ -93,16 +93,6 @@ def _bin_width(span: float, count: int) -> float:
             return max(factor * magnitude, 0.5)
     return 10 * magnitude  # pragma: no cover - the loop always returns
 
-
-def _freeze_layout(figure) -> None:
-    """Lay ``figure`` out once with constrained layout, then keep that layout.
-
-    Constrained layout costs a second full draw at every render. The caller first puts the widest
-    texts expected in place (tick labels, task names), so the layout found leaves room for them.
-    """
-    with matplotlib.rc_context(plotting.STYLE):
-        figure.canvas.draw()
-    figure.set_layout_engine(None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -437,7 +427,7 @@ class ScheduleRiskSimulator:
         figure.set_layout_engine("constrained", h_pad=0.08)
         self.figure = figure
         hist_axes.set_ylim(0, 100)  # the widest tick labels, for the layout
-        _freeze_layout(figure)
+        freeze_layout(figure)
         self._y_sized = False
         self._set_artists()
 
@@ -800,7 +790,7 @@ class EarnedValueDashboard:
         FigureCanvasAgg(figure)
         figure.set_layout_engine("constrained", h_pad=0.08)
         self.figure = figure
-        _freeze_layout(figure)
+        freeze_layout(figure)
         self._set_artists()
 
     def _set_artists(self) -> None:

@@ -37,7 +37,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from modules.common import plotting
-from modules.common.widgets import DESCRIPTION_WIDTH, FigureView, slider, verdict
+from modules.common.widgets import DESCRIPTION_WIDTH, FigureView, alert_html, freeze_layout, slider, verdict
 from modules.smart_towns import model
 
 #: Results kept per simulator, so that moving back to a setting is instant.
@@ -76,20 +76,6 @@ def _top(value: float) -> float:
     return float(ticks[-1])
 
 
-def _freeze_layout(figure) -> None:
-    """Lay ``figure`` out once with constrained layout, then keep that layout.
-
-    Constrained layout costs a second full draw at every render. The caller first puts the widest
-    texts expected in place (tick labels, titles), so the layout found leaves room for them.
-    """
-    with matplotlib.rc_context(plotting.STYLE):
-        figure.canvas.draw()
-    figure.set_layout_engine(None)
-
-
-def _alert(message: str) -> str:
-    """A kind message for the learner, as HTML (escaped), announced by screen readers."""
-    return f'<p role="alert" style="color:{plotting.ALERT_TEXT_COLOUR}">{html.escape(message)}</p>'
 
 
 # ---------------------------------------------------------------------------------------------
@@ -377,7 +363,7 @@ class CounterExplorer:
         axes.set_xlim(pd.Timestamp(self.months[0]), pd.Timestamp(self.months[-1]) + pd.offsets.MonthBegin(1))
         axes.set_ylim(0, 900_000)
         axes.set_ylabel("Pedestrians per month")
-        _freeze_layout(figure)
+        freeze_layout(figure)
         self._set_artists()
 
     def _set_artists(self) -> None:
@@ -473,7 +459,7 @@ class CounterExplorer:
 
     def _update_text(self) -> None:
         if self.message:
-            self.verdict.value = _alert(self.message)
+            self.verdict.value = alert_html(self.message)
             return
         parts = [f'<p role="status">{html.escape(self.summary())}</p>']
         if len(self.anomalies):
@@ -646,7 +632,7 @@ class MaturityAssessment:
         self.axes = axes
         FigureCanvasAgg(figure)  # keep one canvas, so each render reuses its renderer and text cache
         self.figure = figure
-        _freeze_layout(figure)
+        freeze_layout(figure)
         self._set_artists()
 
     def _set_artists(self) -> None:
@@ -884,7 +870,7 @@ class LightingSimulator:
         self.axes = axes
         FigureCanvasAgg(figure)  # keep one canvas, so each render reuses its renderer and text cache
         self.figure = figure
-        _freeze_layout(figure)
+        freeze_layout(figure)
         self._set_artists()
 
     def _set_artists(self) -> None:
@@ -928,7 +914,7 @@ class LightingSimulator:
             f"<p>Savings {_thousands(r.savings_eur)} € a year; investment {_thousands(r.investment_eur)} €; "
             f"simple payback {html.escape(payback)}.</p>"
         )
-        message = _alert(self.message) if self.message else ""
+        message = alert_html(self.message) if self.message else ""
         self.verdict.value = f'{message}<p style="font-size:1.05em" role="status">{html.escape(r.verdict)}</p>{table}'
         self.assumption_box.value = self.assumptions_html()
 

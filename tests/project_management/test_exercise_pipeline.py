@@ -34,7 +34,6 @@ from __future__ import annotations
 import math
 import re
 from pathlib import Path
-from types import SimpleNamespace
 
 import nbformat
 import numpy as np
@@ -42,6 +41,8 @@ import pytest
 
 from tests import exercise_pipeline
 from tests.exercise_pipeline import (
+    cell_source,
+    FakeShell,
     HIDDEN_MARKERS,
     SOLUTION_MARKERS,
     UNANSWERED,
@@ -415,10 +416,6 @@ def passes(total: float, written: float) -> bool:
 # --------------------------------------------------------------------------- helpers
 
 
-def cell_source(notebook, grade_id: str) -> str:
-    return next(cell.source for cell in notebook.cells if nbgrader_flags(cell).get("grade_id") == grade_id)
-
-
 def data_namespace(source) -> dict:
     """The namespace of the notebook's setup and data cells, run here (``display`` does nothing)."""
     namespace = {"display": lambda *args, **kwargs: None}
@@ -465,12 +462,6 @@ def course_model_answers() -> dict:
         return extension_summary(rows)["median_overrun_days"]
 
     return dict(locals())
-
-
-class FakeShell:
-    """Enough of IPython's shell for the tests' ``get_ipython().InteractiveTB.set_mode(...)``."""
-
-    InteractiveTB = SimpleNamespace(set_mode=lambda mode: None)
 
 
 # --------------------------------------------------------------------------- fixtures

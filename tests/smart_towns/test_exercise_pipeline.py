@@ -33,9 +33,7 @@ from __future__ import annotations
 
 import math
 import re
-import subprocess
 from pathlib import Path
-from types import SimpleNamespace
 
 import nbformat
 import numpy as np
@@ -44,6 +42,9 @@ import pytest
 
 from tests import exercise_pipeline
 from tests.exercise_pipeline import (
+    cell_source,
+    FakeShell,
+    learner_files,
     HIDDEN_MARKERS,
     SOLUTION_MARKERS,
     UNANSWERED,
@@ -377,10 +378,6 @@ def passes(total: float, written: float) -> bool:
 # --------------------------------------------------------------------------- helpers
 
 
-def cell_source(notebook, grade_id: str) -> str:
-    return next(cell.source for cell in notebook.cells if nbgrader_flags(cell).get("grade_id") == grade_id)
-
-
 def data_namespace(source) -> dict:
     """The namespace of the notebook's setup and data cells, run here (``display`` does nothing)."""
     namespace = {"display": lambda *args, **kwargs: None}
@@ -437,29 +434,6 @@ def course_model_answers() -> dict:
         return savings, (points * cost_per_point) / savings if savings > 0 else math.inf
 
     return dict(locals())
-
-
-class FakeShell:
-    """Enough of IPython's shell for the tests' ``get_ipython().InteractiveTB.set_mode(...)``."""
-
-    InteractiveTB = SimpleNamespace(set_mode=lambda mode: None)
-
-
-def learner_files() -> list[Path]:
-    """The text files of the course that reach learners (the learners' branch, the site's sources):
-    every file git knows or would add, except the instructor-only folders."""
-    listed = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"], cwd=REPO,
-                            capture_output=True, text=True, check=True).stdout.splitlines()
-    files = []
-    for name in listed:
-        path = REPO / name
-        if name.startswith(("exercises/source/", "tests/")) or not path.is_file():
-            continue
-        if path.suffix.lower() in {".png", ".jpg", ".jpeg", ".gif", ".svg", ".ico", ".woff", ".woff2", ".ttf",
-                                   ".db", ".gz", ".zip", ".pdf", ".xlsx"}:
-            continue
-        files.append(path)
-    return files
 
 
 # --------------------------------------------------------------------------- fixtures
