@@ -103,7 +103,15 @@ def run_axe(page, axe_source: str) -> list[dict]:
 def wait_for_widgets(page, timeout_ms: int = 30_000) -> None:
     """Wait until the saved widget state of ``page`` (if any) has been drawn by the widget manager."""
     if page.locator("script[type='application/vnd.jupyter.widget-view+json']").count():
-        page.wait_for_selector(".jupyter-widgets .noUi-handle[aria-label]", timeout=timeout_ms)
+        # Every saved view drawn into its output area (sliders, menus or boxes alike), and every slider
+        # given its accessible name by the course's script.
+        page.wait_for_function(
+            "() => [...document.querySelectorAll(\"script[type='application/vnd.jupyter.widget-view+json']\")]"
+            ".every(script => { const area = script.parentElement.querySelector('.widget-subarea');"
+            " return area !== null && area.children.length > 0; })"
+            " && [...document.querySelectorAll('.jupyter-widgets .noUi-handle')].every(h => h.hasAttribute('aria-label'))",
+            timeout=timeout_ms,
+        )
         page.wait_for_function(
             "() => [...document.querySelectorAll('.jupyter-widgets img')].every(img => img.complete && img.naturalWidth > 0)",
             timeout=timeout_ms,

@@ -69,8 +69,9 @@ def test_does_the_catalogue_table_hold_the_23_records_and_their_gaps():
     catalogue = model.read_catalogue()
     assert len(catalogue) == 23 and catalogue["file"].is_monotonic_increasing
     assert set(catalogue["completeness"]) == {82.4, 88.2}
-    assert (~catalogue["update_frequency"]).all() and (~catalogue["download_link"]).all()
-    assert (~catalogue["topic"]).sum() == 18
+    assert (~catalogue["has_update_frequency"]).all() and (~catalogue["has_download_link"]).all()
+    assert (~catalogue["has_topic"]).sum() == 18 and catalogue["has_title"].all()
+    assert catalogue["title"].str.len().gt(10).all() and catalogue["publisher"].notna().all()
     assert catalogue.loc[catalogue["file"] == "84007journeePatrimoine2020-opendata-metadata.xml", "revised"].iloc[0].year == 2019
     assert catalogue["revised"].min() == datetime.date(2014, 8, 25) and catalogue["revised"].max() == datetime.date(2022, 7, 20)
 

@@ -250,7 +250,8 @@ def read_catalogue(folder: str | os.PathLike | None = None) -> pd.DataFrame:
 
     Columns: ``file``, ``title``, ``publisher``, ``licence``, ``revised`` (latest date),
     ``formats`` and ``links`` (counts), ``completeness`` (%), ``missing`` (labels of the missing
-    fields, joined with "; ") and one boolean column per field of :data:`FIELDS`.
+    fields, joined with "; ") and one boolean column per field of :data:`FIELDS`, ``has_<name>``
+    (``has_title``, ``has_update_frequency``...).
     """
     rows = []
     for record in read_records(folder):
@@ -265,6 +266,6 @@ def read_catalogue(folder: str | os.PathLike | None = None) -> pd.DataFrame:
             "completeness": completeness(record),
             "missing": "; ".join(field.label for field in missing_fields(record)),
         }
-        row.update({field.name: field.name in record.present for field in FIELDS})
+        row.update({f"has_{field.name}": field.name in record.present for field in FIELDS})
         rows.append(row)
     return pd.DataFrame(rows)
