@@ -174,7 +174,7 @@ def test_anomaly_chart_marks_each_flagged_day_at_its_count(limbert):
 
 def test_anomaly_chart_marks_a_day_without_a_count_on_the_axis():
     days = pd.date_range("2021-03-01", periods=70, freq="D", name="day")
-    series = pd.Series(np.where(days.dayofweek < 5, 500.0, 200.0) + np.arange(70), index=days, name="test")
+    series = pd.Series(np.where(days.day_of_week < 5, 500.0, 200.0) + np.arange(70), index=days, name="test")
     series.iloc[30] = np.nan
     anomalies = model.find_anomalies(series)
     assert "missing" in set(anomalies["flag"])
