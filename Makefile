@@ -17,8 +17,11 @@ HUB_PORT ?= 8000
 HUB_LOGIN ?= native
 
 # Debian packages: to create the environment, and (in addition) to run the tests.
-APT_START := python3-venv python3-dev nodejs:node npm:npm git:git
+# libseccomp2: the grading sandbox's system call filter. bubblewrap: the benchmark weighs the
+# sandbox against it.
+APT_START := python3-venv python3-dev nodejs:node npm:npm git:git libseccomp2
 APT_TEST := $(APT_START) postgresql chromium:chromium
+APT_BENCH := bubblewrap:bwrap
 
 BOOK_SOURCES := $(shell find book modules exercises/source templates -type f -not -path '*/__pycache__/*' 2>/dev/null) _config.yml
 
@@ -60,6 +63,10 @@ install: $(STAMPS)/venv $(STAMPS)/npm
 
 install-test: install $(STAMPS)/apt-test
 
+$(STAMPS)/apt-bench: $(STAMPS)/apt-start
+	@bash .ci/apt-install $(APT_BENCH)
+	@touch $@
+
 $(STAMPS)/book: $(STAMPS)/venv $(STAMPS)/npm $(BOOK_SOURCES) book/_toc.yml
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter-book build . --toc book/_toc.yml -W -n --keep-going
 	@touch $@
@@ -72,7 +79,7 @@ start: install book
 test: install-test
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest tests
 
-bench: install
+bench: install $(STAMPS)/apt-bench
 	@for bench in bench/bench_*.py; do PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python "$$bench" || exit 1; done
 
 # The branch that learners' "Launch on JupyterHub" links pull: main without solutions and tests.

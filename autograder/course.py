@@ -156,3 +156,24 @@ def load_config(root: Path) -> Config:
             config.merge(PyFileConfigLoader(CONFIG_FILE, path=str(folder)).load_config())
     config.CourseDirectory.root = str(root)
     return config
+
+
+#: Seconds an SQLite gradebook connection waits for another one's write before it gives up.
+BUSY_TIMEOUT = 30
+
+
+def wait_when_gradebook_is_busy() -> None:
+    """Make every SQLite connection of this process (nbgrader's, through SQLAlchemy, and ours)
+    wait up to ``BUSY_TIMEOUT`` seconds for a write of another process, instead of failing with
+    "database is locked" while the formgrader or another worker writes."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    if not event.contains(Engine, "connect", _set_busy_timeout):
+        event.listen(Engine, "connect", _set_busy_timeout)
+
+
+def _set_busy_timeout(connection, _record) -> None:
+    if type(connection).__module__.startswith("sqlite3"):
+        connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT * 1000}")
+

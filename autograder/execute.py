@@ -34,7 +34,10 @@ from traitlets.utils.importstring import import_item
 from .course import Course, Submission
 from .files import find_files
 from .outcomes import Failure
+from .lock import HoldGradingLock, ReleaseGradingLock
 from .preprocessors import GradingExecute
+
+LOCK_STEPS = (HoldGradingLock, ReleaseGradingLock)
 from .restore_cells import RestoreTestCells
 from .screening import screen_notebook
 
@@ -79,15 +82,18 @@ class Pipeline:
         config = Config(course.config)
         config.merge(Config({"Exporter": {"default_preprocessors": []}}))
         self.config = config
+        # `autograder grade` holds the assignment's lock for the whole run: the steps that take it for
+        # nbgrader's autograde of one submission are left out.
         steps = [import_item(step) if isinstance(step, str) else step for step in self.autograde.autograde_preprocessors]
-        steps = [GradingExecute if step is Execute else step for step in steps]
+        steps = [GradingExecute if step is Execute else step for step in steps if step not in LOCK_STEPS]
         split = next(
             (index for index, step in enumerate(steps) if _is_subclass(step, (SaveAutoGrades, AssignLatePenalties))),
             len(steps),
         )
         self.sanitize_steps = [import_item(step) if isinstance(step, str) else step
                                for step in self.autograde.sanitize_preprocessors]
-        self.sanitize_steps = [RestoreTestCells if step is OverwriteCells else step for step in self.sanitize_steps]
+        self.sanitize_steps = [RestoreTestCells if step is OverwriteCells else step for step in self.sanitize_steps
+                               if step not in LOCK_STEPS]
         self.run_steps = steps[:split]
         self.record_steps = steps[split:]
 

@@ -2,8 +2,9 @@
 
 The page is nbgrader's feedback (``GenerateFeedback``: same template, same folder
 ``feedback/<student>/<assignment>/<notebook>.html``, the course's preprocessors), with two
-guarantees added: ``ClearHiddenTests`` always runs, and :class:`ClearHiddenTracebacks` runs
-before it, so a hidden test shows neither in its cell nor in the traceback of a failing test.
+guarantees added: ``ClearHiddenTests`` always runs, and :class:`ClearHiddenOutputs` runs before it
+(after ``GetGrades``), so a hidden test shows neither in its cell nor in any output: test cells show
+the grader's verdict only (:mod:`autograder.hidden_outputs`).
 """
 
 from __future__ import annotations
@@ -20,11 +21,11 @@ from nbconvert.filters.highlight import Highlight2HTML
 from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from traitlets.utils.importstring import import_item
 from nbgrader.converters import GenerateFeedback
-from nbgrader.preprocessors import ClearHiddenTests
+from nbgrader.preprocessors import ClearHiddenTests, GetGrades
 
 from .course import Course
 from .files import find_files
-from .preprocessors import ClearHiddenTracebacks
+from .preprocessors import ClearHiddenOutputs
 
 
 IMAGE_WITHOUT_ALT = re.compile(r"<img(?![^>]*\salt=)", re.IGNORECASE)
@@ -87,15 +88,15 @@ class CachedHighlight(Highlight2HTML):
 
 
 def feedback_steps(configured: list) -> list:
-    """The course's feedback preprocessors, with the hidden-test cleaners in the right order.
+    """The course's feedback preprocessors, with the grades read first and the hidden-test cleaners
+    last, in this order: ``GetGrades`` … ``ClearHiddenOutputs``, ``ClearHiddenTests``.
 
     Steps may be given as classes or as their import names (as in nbgrader_config.py)."""
     steps = [import_item(step) if isinstance(step, str) else step for step in configured]
-    steps = [step for step in steps if step is not ClearHiddenTracebacks]
-    if ClearHiddenTests not in steps:
-        steps.append(ClearHiddenTests)
-    steps.insert(steps.index(ClearHiddenTests), ClearHiddenTracebacks)
-    return steps
+    steps = [step for step in steps if step not in (ClearHiddenOutputs, ClearHiddenTests)]
+    if GetGrades not in steps:
+        steps.insert(0, GetGrades)
+    return [*steps, ClearHiddenOutputs, ClearHiddenTests]
 
 
 class FeedbackWriter:

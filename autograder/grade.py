@@ -3,7 +3,7 @@
 For each submission that is not graded yet (or was submitted again since), in order:
 
 1. a worker process sanitizes and runs its notebooks (:mod:`autograder.execute`), in a kernel
-   forked from a process that has already imported the heavy libraries (:mod:`autograder.launch`);
+   forked from a process that has already imported the heavy libraries (:mod:`autograder.isolation`);
 2. the main process writes the scores to the gradebook (:mod:`autograder.record`), one submission
    at a time, so no two jobs write the gradebook at once;
 3. a worker writes the learner's feedback page (:mod:`autograder.feedback`);
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sqlite3
 import sys
 import time
 from collections import deque
@@ -24,12 +25,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from .course import Course, CourseError, Submission
+from .course import BUSY_TIMEOUT, Course, CourseError, Submission, wait_when_gradebook_is_busy
 from .execute import Executed, Pipeline
+from .lock import grading_lock
 from .outcomes import FAILED, Outcome, OutcomeStore
 from .progress import ProgressBar, summary
 from .record import record_submission
-from .sandbox import Sandbox, probe
+from .isolation import Sandbox, clean_up_leftovers, probe
 from . import speedups, workers
 
 #: Feedback tasks handed to the writers beyond one per writer, so a writer never waits for the main process.
@@ -108,20 +110,33 @@ def grade(
 
     ``sandbox`` False (``--no-sandbox``) runs learner code with the grader's rights, after a warning."""
     started = time.monotonic()
-    todo, skipped, missing, notebooks = plan(course, assignment, students, force)
-    jobs = max(1, min(jobs or default_jobs(), len(todo) or 1))
-    sandboxed = sandbox and Sandbox(config=course.config).enabled
-    run = GradeRun(assignment, skipped=skipped, missing=missing, jobs=jobs, sandboxed=sandboxed)
-    if todo:
-        check_sandbox(sandboxed, progress or sys.stderr)
-        bar = ProgressBar(len(todo), stream=progress or sys.stderr, label=f"Grading {assignment}")
+    with grading_lock(course.root, course.coursedir.autograded_directory, assignment):
         try:
-            Scheduler(course, assignment, notebooks, todo, jobs, bar, run.outcomes, sandboxed).run()
+            todo, skipped, missing, notebooks = plan(course, assignment, students, force)
+            jobs = max(1, min(jobs or default_jobs(), len(todo) or 1))
+            settings = Sandbox(config=course.config)
+            sandboxed = sandbox and settings.enabled
+            run = GradeRun(assignment, skipped=skipped, missing=missing, jobs=jobs, sandboxed=sandboxed)
+            if todo:
+                check_sandbox(sandboxed, progress or sys.stderr, settings)
+                prepare_gradebook(course)
+                bar = ProgressBar(len(todo), stream=progress or sys.stderr, label=f"Grading {assignment}")
+                try:
+                    Scheduler(course, assignment, notebooks, todo, jobs, bar, run.outcomes, sandboxed).run()
+                finally:
+                    bar.close()
         finally:
-            bar.close()
-            give_back_to_course_owner(course, assignment)
+            give_back_to_course_owner(course, assignment)  # the lock file included
     run.seconds = time.monotonic() - started
     return run
+
+
+def prepare_gradebook(course: Course) -> None:
+    """Put an SQLite gradebook in write-ahead-log mode (kept in the file): the formgrader and the
+    workers then read while the grader writes, instead of waiting for each other."""
+    if course.gradebook_exists() and course.db_url.startswith("sqlite:///"):
+        with sqlite3.connect(course.db_url[len("sqlite:///"):], timeout=BUSY_TIMEOUT) as connection:
+            connection.execute("PRAGMA journal_mode=WAL")
 
 
 def give_back_to_course_owner(course: Course, assignment: str) -> None:
@@ -137,7 +152,8 @@ def give_back_to_course_owner(course: Course, assignment: str) -> None:
         written += [base.parent.parent] + list(base.parent.parent.glob(f"*/{base.name}"))
         written += [folder.parent for folder in base.parent.parent.glob(f"*/{base.name}")]
     if course.gradebook_exists() and course.db_url.startswith("sqlite:///"):
-        written.append(Path(course.db_url[len("sqlite:///"):]))
+        database = Path(course.db_url[len("sqlite:///"):])
+        written += [database, database.with_name(database.name + "-wal"), database.with_name(database.name + "-shm")]
     for top in written:
         if not top.exists():
             continue
@@ -147,8 +163,9 @@ def give_back_to_course_owner(course: Course, assignment: str) -> None:
                 os.chown(path, owner.st_uid, owner.st_gid, follow_symlinks=False)
 
 
-def check_sandbox(sandboxed: bool, stream: TextIO) -> None:
-    """Stop before grading when the sandbox cannot work here; warn when it is turned off."""
+def check_sandbox(sandboxed: bool, stream: TextIO, settings: Sandbox | None = None) -> None:
+    """Stop before grading when the sandbox cannot work here; warn when it is turned off. Then
+    clear what kernels of an earlier run left behind (a grader that was killed)."""
     if not sandboxed:
         stream.write("autograder: WARNING: the sandbox is off. Learner code runs with your rights: it can "
                      "read the solutions and the gradebook, change files and reach the network. Grade this "
@@ -160,6 +177,8 @@ def check_sandbox(sandboxed: bool, stream: TextIO) -> None:
             f"The grading sandbox cannot start: {problem}. Learner notebooks are only run inside it. "
             "To grade without it, at your own risk and only for submissions you trust, add --no-sandbox."
         )
+    for line in clean_up_leftovers(settings or Sandbox()):
+        stream.write(f"autograder: {line}.\n")
 
 
 class Scheduler:
@@ -172,6 +191,9 @@ class Scheduler:
         self.assignment = assignment
         self.notebooks = notebooks
         self.pending: deque[Submission] = deque(todo)
+        #: Submissions that were running when a worker died: each runs alone, so that only the one
+        #: that makes workers die is blamed (see ``retry``).
+        self.alone: deque[Submission] = deque()
         self.feedback: deque[tuple[Submission, Outcome]] = deque()
         self.inflight: dict = {}  # future -> (kind, submission, outcome)
         self.owner: dict = {}  # future -> the pool that runs it
@@ -180,6 +202,7 @@ class Scheduler:
         self.outcomes = outcomes
         self.store = outcome_store(course, assignment)
         speedups.install()
+        wait_when_gradebook_is_busy()
         self.pipeline = Pipeline(course)
         self.retries: dict[str, int] = {}
         self.relief = jobs  # workers kept for submissions started while others are stuck
@@ -221,13 +244,19 @@ class Scheduler:
     def run(self) -> None:
         self.start_executor()
         try:
-            while self.pending or self.feedback or self.inflight:
+            while self.pending or self.alone or self.feedback or self.inflight:
                 self.fill()
                 done, _ = wait(list(self.inflight), timeout=0.2, return_when=FIRST_COMPLETED)
                 finished = [(future, self.inflight.pop(future)) for future in done]
-                self.fill()  # the freed workers start on the next submissions while results are recorded
+                crashed = [(future, task) for future, task in finished
+                           if isinstance(future.exception(), BrokenProcessPool)]
+                if crashed:
+                    self.workers_died(crashed)
+                else:
+                    self.fill()  # the freed workers start on the next submissions while results are recorded
                 for future, task in finished:
-                    self.finish(future, task)
+                    if (future, task) not in crashed:
+                        self.finish(future, task)
                 self.bar.update(len(self.outcomes), self.failed(), len(self.inflight))
             self.bar.update(len(self.outcomes), self.failed(), 0, force=True)
         finally:
@@ -253,27 +282,26 @@ class Scheduler:
         # A job whose kernel is stuck in a cell (past a share of its time limit, at the lowest CPU
         # priority) only waits: another submission may start meanwhile, up to `relief` more.
         running_limit = self.jobs + min(self.stuck.value, self.relief)
-        while self.pending and self.count("run") < running_limit:
-            submission = self.pending.popleft()
+        queue = self.pending
+        if self.alone or any(task[0] == "alone" for task in self.inflight.values()):
+            queue, running_limit = self.alone, 1
+        while queue and self.count("run") + self.count("alone") < running_limit:
+            submission = queue.popleft()
             self.store.forget(submission.student)  # from now on it counts as not graded
             try:
                 future = self.runners.submit(workers.run_submission, submission, self.notebooks)
             except BrokenProcessPool:
-                self.pending.appendleft(submission)
+                queue.appendleft(submission)
                 self.restart()
                 return
-            self.inflight[future] = ("run", submission, None)
+            self.inflight[future] = ("alone" if queue is self.alone else "run", submission, None)
             self.owner[future] = self.runners
 
     def finish(self, future, task: tuple) -> None:
         kind, submission, outcome = task
-        try:
-            result = future.result()
-        except BrokenProcessPool:
-            self.worker_died(kind, submission, outcome, restart=self.owner.pop(future, None) in (self.runners, self.writers))
-            return
+        result = future.result()
         self.owner.pop(future, None)
-        if kind == "run":
+        if kind in ("run", "alone"):
             outcome = self.record(submission, result)
             if outcome.status == FAILED:
                 self.done(outcome)
@@ -301,25 +329,38 @@ class Scheduler:
         self.store.save(outcome)
         self.outcomes.append(outcome)
 
-    def worker_died(self, kind: str, submission: Submission, outcome: Outcome | None, restart: bool = True) -> None:
-        """A worker process died (killed from outside, out of memory): start new ones and retry
-        what was in flight, each submission once. (``restart`` is False for the other tasks of
-        the workers already replaced.)"""
-        if restart:
-            self.restart()
-        self.retry([(kind, submission, outcome)])
+    def workers_died(self, crashed: list[tuple]) -> None:
+        """Worker processes died (killed from outside, out of memory) under the tasks of
+        ``crashed`` (future, task): start new ones and retry what was in flight. (Tasks of
+        workers already replaced only need retrying.)"""
+        lost = [task for _, task in crashed]
+        if any(self.owner.pop(future, None) in (self.runners, self.writers) for future, _ in crashed):
+            lost += self.replace_workers()
+        self.retry(lost)
 
     def restart(self) -> None:
         """Replace the worker processes; what they were doing is tried again."""
+        self.retry(self.replace_workers())
+
+    def replace_workers(self) -> list[tuple]:
+        """Stop the worker processes and start new ones; return the tasks they had."""
         lost = list(self.inflight.values())
         self.inflight.clear()
         self.owner.clear()
         self.stop_executor()
         self.start_executor()
-        self.retry(lost)
+        return lost
 
     def retry(self, lost: list[tuple]) -> None:
+        """Try again what a dead worker was doing. When several submissions were running, none is
+        blamed: each runs again alone. A submission that was running alone when a worker died is
+        blamed: it runs once more, alone, then counts as failed, and no innocent one does."""
+        running = [task for task in lost if task[0] in ("run", "alone")]
+        blamed = len(running) == 1
         for kind, submission, outcome in lost:
+            if kind != "feedback" and not blamed:
+                self.alone.append(submission)
+                continue
             tries = self.retries.get(submission.student, 0)
             if tries >= WORKER_RETRIES:
                 self.done(Outcome(submission.student, self.assignment, FAILED,
@@ -328,7 +369,7 @@ class Scheduler:
                                   submitted_at=submission.timestamp_text))
                 continue
             self.retries[submission.student] = tries + 1
-            if kind == "run":
-                self.pending.appendleft(submission)
-            else:
+            if kind == "feedback":
                 self.feedback.appendleft((submission, outcome))
+            else:
+                self.alone.appendleft(submission)

@@ -4,7 +4,7 @@ It runs the same cells with the same time limits; three things differ, none of w
 a notebook sees or how it is scored:
 
 * each kernel is forked from a process that has already imported the heavy libraries
-  (:mod:`autograder.launch`), and the kernel of the next notebook is started while this one runs;
+  (:mod:`autograder.isolation`), and the kernel of the next notebook is started while this one runs;
 * the kernel is killed as soon as the last cell has run, instead of being asked to exit;
 * a cell still running after a share of its time limit (an endless loop, most likely) gets the
   lowest CPU priority until it ends, so that it slows no other submission down.
@@ -15,8 +15,10 @@ words what happened (``resources["autograder"]["events"]``):
 * the whole notebook has a time limit (``notebook_timeout``) besides the limit of each cell;
 * a cell that ignores the interrupt at its time limit gets its kernel stopped (``kill_after``);
 * a kernel that dies (``os._exit``, a crash, memory) fails its cell, and the cells after it are
-  marked "not run" with an error, so that no test counts as passed without running;
-* output beyond ``output_limit`` characters per notebook is cut, and the cell is interrupted.
+  marked "not run" with an error, so that no test counts as passed without running; when the
+  submission went past its memory or process limit, the error says so in plain words;
+* output beyond ``output_limit`` characters, or ``output_count_limit`` outputs, per notebook is
+  cut, and the cell is interrupted; after the cut, only a few errors are still kept.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from nbformat import NotebookNode
 from nbgrader.preprocessors import Execute
 from traitlets import Bool, Enum, Float, Integer
 
-from .launch import GradingKernelManager, current_launcher
+from .isolation import GradingKernelManager, current_launcher
 
 #: The nice value of a kernel whose cell has run for a large share of its time limit.
 LOWEST_PRIORITY = 19
@@ -97,6 +99,15 @@ class GradingExecute(Execute):
         "interrupted (a notebook printing hundreds of megabytes would fill the grader's memory).",
     ).tag(config=True)
 
+    output_count_limit = Integer(
+        20_000,
+        help="Outputs (prints, displays, errors) kept per notebook; beyond it the output is cut and the cell "
+        "interrupted (empty outputs count too, so that a loop of them cannot fill the grader's memory).",
+    ).tag(config=True)
+
+    #: Errors still kept after the output was cut (each one can make a test score 0).
+    ERRORS_AFTER_CUT = 20
+
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("kernel_manager_class", GradingKernelManager)
         super().__init__(**kwargs)
@@ -108,6 +119,8 @@ class GradingExecute(Execute):
         self._stopped: str | None = None  # why the cells left are not run
         self._timed_out = False
         self._output_chars = 0
+        self._output_count = 0
+        self._errors_after_cut = 0
         self._output_cut = False
         self.events: list[str] = []
 
@@ -143,11 +156,7 @@ class GradingExecute(Execute):
             cell = await self._execute_with_priority(cell, cell_index, execution_count, store_history)
         except DeadKernelError:
             self._stopped = "the Python kernel stopped in an earlier cell"
-            cell.outputs.append(error_output(
-                "KernelStopped", "The Python kernel stopped while this cell ran: its code may call os._exit() "
-                "or crash Python, or use more memory than allowed. The cells after it were not run."))
-            self.events.append(f"The Python kernel stopped in {cell_label(cell, cell_index)} (os._exit(), a crash "
-                               "or too much memory); the cells after it were not run and score 0.")
+            cell.outputs.append(self._kernel_stopped(cell, cell_index))
             return cell
         except CellTimeoutError:  # the reply came (or was made up at the time limit), the kernel stays busy
             self._timed_out = True
@@ -159,6 +168,29 @@ class GradingExecute(Execute):
             self.events.append(f"{cell_label(cell, cell_index).capitalize()} ignored the interrupt at its time limit; "
                                "its kernel was stopped and the cells after it were not run (score 0).")
         return cell
+
+    def _kernel_stopped(self, cell, cell_index: int) -> NotebookNode:
+        """The error of a cell whose kernel died, saying why when a limit of the submission was hit."""
+        pid = getattr(getattr(self.km, "provisioner", None), "pid", None)
+        hit = current_launcher().limit_hit(pid) if pid else None
+        where = cell_label(cell, cell_index)
+        if hit == "memory":
+            limit = current_launcher().sandbox.memory_limit
+            self.events.append(f"The submission used more than its {limit} MB of memory in {where}; the Python "
+                               "kernel was stopped and the cells after it were not run (score 0).")
+            return error_output("MemoryLimit", f"Your code used more than {limit} MB of memory, the limit for one "
+                                               "submission, so the Python kernel was stopped. The cells after it were not run.")
+        if hit == "processes":
+            limit = current_launcher().sandbox.process_limit
+            self.events.append(f"The submission started more than its {limit} processes or threads in {where}; the "
+                               "Python kernel stopped and the cells after it were not run (score 0).")
+            return error_output("ProcessLimit", f"Your code started more than the {limit} processes or threads allowed "
+                                                "for one submission, and the Python kernel stopped. The cells after it were not run.")
+        self.events.append(f"The Python kernel stopped in {where} (os._exit(), a crash or too much memory); the "
+                           "cells after it were not run and score 0.")
+        return error_output("KernelStopped", "The Python kernel stopped while this cell ran: its code may call "
+                                             "os._exit() or crash Python, or use more memory than allowed. The cells "
+                                             "after it were not run.")
 
     async def _responsive(self) -> bool:
         """Whether the kernel answers within ``kill_after`` seconds (after an interrupt)."""
@@ -187,20 +219,25 @@ class GradingExecute(Execute):
         """nbclient's output, counting characters: beyond ``output_limit`` the rest is cut, but for
         errors (short, and what makes a failing test score 0)."""
         if self._output_cut:
-            if msg.get("msg_type") != "error":
+            if msg.get("msg_type") != "error" or self._errors_after_cut >= self.ERRORS_AFTER_CUT:
                 return None
+            self._errors_after_cut += 1
             content = msg.setdefault("content", {})
             content["traceback"] = [line[:2000] for line in content.get("traceback", [])[-40:]]
             content["evalue"] = str(content.get("evalue", ""))[:2000]
             return super().output(outs, msg, display_id, cell_index)
         self._output_chars += content_size(msg.get("content", {}))
-        if self._output_chars > self.output_limit:
+        self._output_count += 1
+        if self._output_chars > self.output_limit or self._output_count > self.output_count_limit:
             self._output_cut = True
-            megabytes = self.output_limit / 1_000_000
-            outs.append(error_output("OutputLimit", f"This notebook printed more than {megabytes:g} million characters; "
-                                                    "the rest of its output was cut and the cell was stopped."))
-            self.events.append(f"The notebook printed more than {megabytes:g} million characters in cell "
-                               f"{cell_index + 1}; the output was cut there and the cell stopped.")
+            if self._output_chars > self.output_limit:
+                what = f"more than {self.output_limit / 1_000_000:g} million characters"
+            else:
+                what = f"more than {self.output_count_limit} outputs"
+            outs.append(error_output("OutputLimit", f"This notebook printed {what}; the rest of its output was cut and "
+                                                    "the cell was stopped."))
+            self.events.append(f"The notebook printed {what} in cell {cell_index + 1}; the output was cut there and "
+                               "the cell stopped.")
             asyncio.ensure_future(ensure_async(self.km.interrupt_kernel()))
             return None
         return super().output(outs, msg, display_id, cell_index)

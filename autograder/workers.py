@@ -1,7 +1,7 @@
 """The worker processes of ``autograder grade``: each runs one submission at a time.
 
 A worker is forked from the main process when grading starts, so it already has nbgrader imported.
-It starts its own kernel zygote (:mod:`autograder.launch`), then runs the tasks the main process
+It starts its own kernel zygote (:mod:`autograder.isolation`), then runs the tasks the main process
 gives it: run a submission's notebooks (:mod:`autograder.execute`) or write a feedback page
 (:mod:`autograder.feedback`). Workers never write to the gradebook. Ctrl-C is left to the main
 process, and a worker dies with it (``PR_SET_PDEATHSIG``), taking its zygote and kernels along.
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import time
 import traceback
 
@@ -18,9 +19,9 @@ from .course import Course, Submission
 from .execute import Executed, Pipeline, execute_submission
 from .feedback import FeedbackWriter
 from . import speedups
-from .launch import KernelLauncher, use_launcher
+from .isolation import KernelLauncher, use_launcher
+from .isolation.processes import die_with_parent
 from .preprocessors import count_stuck
-from .zygote import die_with_parent
 
 _state: dict = {}
 
@@ -49,10 +50,18 @@ def start_worker(course_root: str, runs_notebooks: bool = True, stuck_counter=No
     use_launcher(launcher)
     _state["launcher"] = launcher
     try:
-        launcher.warm_up(dict(os.environ))
+        missing = launcher.warm_up(dict(os.environ))
     except Exception as error:  # grading still works with the usual kernel start-up, only slower
         launcher.preload = False
-        _state["warning"] = f"kernels start without preloading: {error}"
+        warn(f"kernels start without preloading, which is slower ({error})")
+    else:
+        if missing:
+            warn(f"these modules could not be imported ahead and are imported by each kernel: {', '.join(missing)}")
+
+
+def warn(message: str) -> None:
+    """Say on the grader's terminal what makes grading slower (once per worker process)."""
+    print(f"autograder: WARNING: {message}", file=sys.stderr, flush=True)
 
 
 def pipeline() -> Pipeline:

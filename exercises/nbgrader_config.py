@@ -14,13 +14,35 @@ c.CourseDirectory.root = "."
 c.ExecutePreprocessor.timeout = 60
 c.Execute.timeout = 60
 
-# Feedback must never show hidden tests: remove them from the cells returned to learners, and from
-# the error messages of failing tests (autograder's cleaner runs first, as it needs the markers).
+# Feedback must never show hidden tests: each test shows only its verdict, points and the course's
+# message, nothing learner code printed once hidden tests were in the kernel (autograder's step runs
+# after the grades are read and before nbgrader removes the hidden tests, as it needs the markers).
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
-    "autograder.preprocessors.ClearHiddenTracebacks",
+    "autograder.preprocessors.ClearHiddenOutputs",
     "nbgrader.preprocessors.ClearHiddenTests",
+]
+
+# One grading of an assignment at a time: nbgrader's autograde (the formgrader) shares the lock that
+# `autograder grade` holds for a whole run (autograder/lock.py); the other steps are nbgrader's own.
+c.Autograde.sanitize_preprocessors = [
+    "autograder.lock.HoldGradingLock",
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "nbgrader.preprocessors.OverwriteCells",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+c.Autograde.autograde_preprocessors = [
+    "nbgrader.preprocessors.Execute",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+    "autograder.lock.ReleaseGradingLock",
 ]
 
 # Limits of `autograder grade`, which runs every submission in its sandbox (see the instructor

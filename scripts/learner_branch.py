@@ -6,7 +6,8 @@ home. The main branch holds ``exercises/source/`` (solutions and hidden tests) a
 the current ``HEAD`` without those folders onto the branch ``learners`` (by default), as a child
 of the branch's previous commit so that learners' copies update by fast-forward.
 
-Usage: ``make learner-branch`` (then push that branch where ``course_repository_url`` points).
+Usage: ``make learner-branch`` (then push that branch to the learners' repository, the one
+``course_repository_url`` names, separate from the instructors' private one).
 """
 
 from __future__ import annotations
@@ -55,7 +56,8 @@ def main(argv: list[str] | None = None) -> int:
     arguments = parser.parse_args(argv)
     commit = publish(arguments.branch, arguments.source)
     print(f"Branch {arguments.branch} is at {commit[:12]}: the course without {', '.join(INSTRUCTOR_ONLY)}.")
-    print(f"Push it where learners pull from, e.g.: git push origin {arguments.branch}")
+    print(f"Push it to the learners' repository (course_repository_url), never the instructors' one, e.g.: "
+          f"git push learners {arguments.branch}")
     return 0
 
 

@@ -117,7 +117,7 @@ def autograder(course: Path, *arguments: str, **kwargs):
 #: kernels write into the log's folder (a folder of its own, beside the course, never around it).
 SANDBOX_FOR_TESTS = """
 import os as _os
-from autograder.sandbox import DEFAULT_ENVIRONMENT as _DEFAULT
+from autograder.isolation import DEFAULT_ENVIRONMENT as _DEFAULT
 c.Sandbox.environment = [*_DEFAULT, "AUTOGRADER_TEST_*"]
 if _os.environ.get("AUTOGRADER_TEST_LOG"):
     c.Sandbox.writable_paths = [_os.path.dirname(_os.path.abspath(_os.environ["AUTOGRADER_TEST_LOG"]))]

@@ -193,6 +193,108 @@ for target in (os.getppid(), 1, -1):
     except OSError as error:
         print("could not kill", target, type(error).__name__)
 """
+#: Learner code that finds the hidden tests once they are in the kernel (IPython's line cache holds
+#: every cell run so far, a hidden test's whole source included, as soon as the cell starts) and
+#: writes them out in every form of ``leak_forms``.
+FIND_HIDDEN = """
+import base64 as _b64, codecs as _codecs, linecache as _lc
+def _hidden():
+    found = []
+    for _name, _entry in list(_lc.cache.items()):
+        if len(_entry) > 2 and _entry[2]:
+            found += [_line.strip() for _line in _entry[2] if _line.strip().startswith("assert")]
+    return found
+def _forms(line):
+    return [line, _b64.b64encode(line.encode()).decode(), line.encode().hex(), _codecs.encode(line, "rot13"), line[::-1]]
+"""
+LEAK_PRINTED = FIND_HIDDEN + """
+def square(x):
+    for _line in _hidden():
+        for _form in _forms(_line):
+            print(_form)
+    return x * x
+"""
+LEAK_IN_MESSAGE = FIND_HIDDEN + """
+def square(x):
+    if x == -4:
+        raise AssertionError(" | ".join(_form for _line in _hidden() for _form in _forms(_line)))
+    return x * x
+"""
+LEAK_IN_ERROR_NAME = FIND_HIDDEN + """
+def square(x):
+    if x == -4:
+        raise type("E" + _b64.b32encode(" ".join(_hidden()).encode()).decode().rstrip("="), (Exception,), {})()
+    return x * x
+"""
+LEAK_THROUGH_TRACEBACK = """
+import traceback as _tb, base64 as _b64
+def square(x):
+    for _frame in _tb.format_stack():
+        print(_frame, _b64.b64encode(_frame.strip().splitlines()[-1].strip().encode()).decode())
+    return x * x
+"""
+LEAK_IN_LATER_CELL = FIND_HIDDEN + """
+for _line in _hidden():
+    for _form in _forms(_line):
+        print(_form)
+"""
+#: Six processes of 900 MB each, which per-process limits let live: the submission's limit holds them all.
+MANY_PROCESSES = """
+import os, select, time
+alive = []
+for _ in range(6):
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        hoard = b"x" * (900 * 1024 * 1024)
+        os.write(writer, b"1")
+        time.sleep(60)
+        os._exit(0)
+    os.close(writer)
+    if select.select([reader], [], [], 3)[0]:
+        os.read(reader, 1)  # 1 once its memory is taken, nothing if it was stopped first
+    os.close(reader)
+    alive.append(pid)
+time.sleep(1)
+living = sum(1 for pid in alive if os.waitpid(pid, os.WNOHANG) == (0, 0))
+print("children alive:", living)
+for pid in alive:
+    try:
+        os.kill(pid, 9)
+    except OSError:
+        pass
+"""
+#: The kernel takes 1.15 GB while a program it started holds 0.95 GB: together past the 2 GB of
+#: the submission, the kernel (the largest) is stopped by Linux.
+KERNEL_PAST_MEMORY = """
+import subprocess, sys, time
+helper = subprocess.Popen([sys.executable, "-c", "import time; hoard = b'x' * (950 * 1024 * 1024); print(1, flush=True); time.sleep(60)"],
+                          stdout=subprocess.PIPE)
+helper.stdout.readline()
+hoard = b"x" * (1150 * 1024 * 1024)
+"""
+#: What a learner with a terminal would try from inside: new namespaces, tracing, mounting,
+#: the hub's list of users.
+ESCAPE = """
+import ctypes, os
+libc = ctypes.CDLL(None, use_errno=True)
+print("escape user-namespace", "allowed" if libc.unshare(0x10000000) == 0 else "refused")
+print("escape ptrace", "allowed" if libc.ptrace(16, 1, 0, 0) == 0 else "refused")
+print("escape mount", "allowed" if libc.mount(b"none", b"/tmp", b"tmpfs", 0, None) == 0 else "refused")
+print("escape users", sorted(line.split(":")[0] for line in open("/etc/passwd")))
+"""
+#: Errors sent without end, after the output was cut: only a few are kept.
+FLOOD_ERRORS = """
+def square(x):
+    return x * x
+for _ in range(3000):
+    print("y" * 5000)
+for _ in range(20_000):
+    try:
+        1 / 0
+    except ZeroDivisionError:
+        get_ipython().showtraceback()
+"""
 OBFUSCATED = base64.b64encode(b"import builtins\nbuiltins.AssertionError = type('Quiet', (Exception,), {})").decode()
 
 
@@ -246,4 +348,18 @@ CASES = [
                                          "    pass"}, points=0, says=("Held for review", "ignored the interrupt")),
     Case("fork_bomb", {"square": SQUARE + FORK_BOMB}, says=("fork",)),
     Case("kills_grader", {"square": SQUARE + KILL_GRADER}, says=("kill",)),
+    # Hidden tests read from the kernel and written out, plain or encoded (finding 1): the feedback
+    # shows none of it, whatever the screen makes of the code.
+    Case("leaks_printed", {"square": LEAK_PRINTED}),
+    Case("leaks_in_message", {"square": LEAK_IN_MESSAGE}, points=1),
+    Case("leaks_in_error_name", {"square": LEAK_IN_ERROR_NAME}, points=1),
+    Case("leaks_through_traceback", {"square": LEAK_THROUGH_TRACEBACK}),
+    Case("leaks_in_later_cell", {"double": DOUBLE + "\n" + LEAK_IN_LATER_CELL}),
+    # Limits of the submission as a whole (finding 2).
+    Case("many_processes", {"square": SQUARE + MANY_PROCESSES}, says=("fork",)),
+    Case("kernel_past_memory", {"square": SQUARE + KERNEL_PAST_MEMORY}, points=0,
+         says=("2048 MB of memory",)),
+    # Escapes (finding 7).
+    Case("tries_to_escape", {"square": SQUARE + ESCAPE}, points=0, says=("Held for review", "ctypes")),
+    Case("floods_errors", {"square": FLOOD_ERRORS}, points=0, says=("Held for review", "million characters")),
 ]

@@ -103,7 +103,7 @@ def test_is_each_outcome_recorded_in_plain_words(graded: Graded):
 
 def test_does_nbgrader_feedback_with_the_course_settings_keep_hidden_tests_out_too(graded: Graded):
     """``nbgrader generate_feedback`` with the course's nbgrader_config.py (which adds the
-    autograder's ClearHiddenTracebacks) shows the failing hidden test's message, not its lines;
+    autograder's ClearHiddenOutputs) shows the failing hidden test's message, not its lines;
     the check does find those lines when they are there (its positive control)."""
     secrets = [s for s in secrets_of_course(graded.plain / "source") if s.kind == "hidden test"]
     text = page_text(feedback_page(graded.plain, "hidden_fail"))
@@ -126,7 +126,7 @@ def test_is_every_feedback_page_free_of_hidden_tests(graded: Graded):
 def test_does_the_failing_hidden_test_still_tell_the_learner_what_is_wrong(graded: Graded):
     text = page_text(feedback_page(graded.ours, "hidden_fail"))
     assert "double(0.5) should be 1.0: decimals too" in text
-    assert "lines of a hidden test are not shown" in text
+    assert "✘ Not passed: 0 of 1 points." in text and "keep hidden tests hidden" in text
 
 
 def test_does_a_second_run_leave_graded_submissions_alone(graded: Graded):

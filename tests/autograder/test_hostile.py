@@ -9,11 +9,15 @@ reaches the network; and no process of a sandboxed kernel outlives the batch.
 
 from __future__ import annotations
 
+import base64
+import codecs
 import csv
 import hashlib
 import json
 import os
+import re
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -26,7 +30,7 @@ import pytest
 
 from autograder.outcomes import Outcome
 from autograder.samples import filled, submit
-from autograder.sandbox import SANDBOX_UID_BASE, probe
+from autograder.isolation import SANDBOX_UID_BASE, sandbox_uid
 from tests.autograder import course_factory as factory
 from tests.autograder.hostile_submissions import CASES, FAILED
 
@@ -40,9 +44,6 @@ SECRETS = [*factory.HIDDEN_LINES, "BEGIN HIDDEN TESTS", *READ_ONLY_SECRETS]
 CELL_TIME_LIMIT = 10
 NOTEBOOK_TIME_LIMIT = 40
 BATCH_TIME_BOUND = 600
-
-pytestmark = pytest.mark.skipif(probe() is not None, reason=f"the sandbox cannot run here: {probe()}")
-
 
 class Listener:
     """A TCP server on 127.0.0.1 that counts the connections it gets (there must be none)."""
@@ -64,6 +65,55 @@ class Listener:
 
     def close(self) -> None:
         self.server.close()
+
+
+def leak_forms(line: str) -> list[str]:
+    """A hidden line as the hostile submissions write it out: plain, and encoded four ways."""
+    return [line, base64.b64encode(line.encode()).decode(), line.encode().hex(), codecs.encode(line, "rot13"), line[::-1]]
+
+
+def leftover_daemon() -> subprocess.Popen:
+    """A process under the user id of a kernel whose keeper has ended, as a grader killed in the
+    middle of a run would leave: the next run must stop it before a kernel may get that id."""
+    ended = subprocess.Popen(["true"])
+    ended.wait()
+    uid = sandbox_uid(ended.pid)
+
+    def become_the_leftover() -> None:
+        os.setsid()
+        os.setresgid(uid, uid, uid)
+        os.setresuid(uid, uid, uid)
+
+    return subprocess.Popen(["sleep", "600"], preexec_fn=become_the_leftover)
+
+
+def grade_while_watching(course: Path, base: Path, env: dict[str, str]) -> dict:
+    """Grade the batch in a process of its own while, as an instructor would, a second grading run
+    is started and the gradebook is read; return what happened."""
+    out, err = base / "grade.out", base / "grade.err"
+    command = [sys.executable, "-m", "autograder.cli", "--course", str(course), "grade", factory.ASSIGNMENT, "--jobs", "2"]
+    lock = course / "autograded" / ".autograder" / f"{factory.ASSIGNMENT}.lock"
+    second, reads, read_errors = None, 0, []
+    started = time.monotonic()
+    with out.open("w") as stdout, err.open("w") as stderr:
+        process = subprocess.Popen(command, cwd=course, env=factory.environment(env), stdout=stdout, stderr=stderr)
+        while process.poll() is None and time.monotonic() - started < BATCH_TIME_BOUND:
+            if second is None and lock.exists() and lock.read_text().strip():
+                second = factory.autograder(course, "grade", factory.ASSIGNMENT)
+            if (course / "gradebook.db").exists():
+                try:
+                    with sqlite3.connect(course / "gradebook.db", timeout=0.05) as connection:
+                        connection.execute("select count(*) from grade").fetchone()
+                    reads += 1
+                except sqlite3.OperationalError as error:
+                    read_errors.append(str(error))
+            time.sleep(0.2)
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+    result = subprocess.CompletedProcess(command, process.returncode, out.read_text(), err.read_text())
+    return {"result": result, "seconds": time.monotonic() - started, "second": second, "reads": reads,
+            "read_errors": read_errors}
 
 
 def snapshot(course: Path, extra: list[Path]) -> dict[str, str]:
@@ -112,11 +162,13 @@ def batch(tmp_path_factory):
         if case.change:
             case.change(folder, paths)
     before = snapshot(course, [canary, home / "planted.txt", base / "escaped.txt"])
-    # Gradebook rows written before grading (the assignment) must not be touched by learner code.
-    started = time.monotonic()
-    result = factory.autograder(course, "grade", factory.ASSIGNMENT, "--jobs", "2",
-                                extra_env={"GRADER_TOKEN": SECRET_VALUE, "HOME": str(home)}, timeout=BATCH_TIME_BOUND)
-    seconds = time.monotonic() - started
+    daemon = leftover_daemon()
+    graded = grade_while_watching(course, base, {"GRADER_TOKEN": SECRET_VALUE, "HOME": str(home)})
+    result, seconds = graded["result"], graded["seconds"]
+    daemon_left = daemon.poll() is None
+    if daemon_left:
+        daemon.kill()
+    daemon.wait()
     after = snapshot(course, [canary, home / "planted.txt", base / "escaped.txt"])
     listener.close()
     export = factory.autograder(course, "export", factory.ASSIGNMENT, "--csv", str(base / "scores.csv"))
@@ -128,6 +180,7 @@ def batch(tmp_path_factory):
         "course": course, "result": result, "seconds": seconds, "before": before, "after": after,
         "listener": listener, "export": export, "report": report, "base": base, "leftovers": leftovers,
         "records": factory.outcome_records(course), "scores": factory.sqlite_scores(course),
+        "graded": graded, "daemon_left": daemon_left,
     }
     canary.unlink(missing_ok=True)
 
@@ -228,3 +281,94 @@ def test_does_grading_refuse_to_run_unsandboxed_unless_asked(tmp_path):
     assert "WARNING: the sandbox is off" in allowed.stderr
     assert "The sandbox was OFF" in allowed.stdout
     assert factory.outcome_records(course)["correct"]["status"] == "needs manual grading"
+
+
+# --------------------------------------------------------------------------- issue 15's findings
+def feedback_text(course: Path, student: str) -> str:
+    return (course / "feedback" / student / factory.ASSIGNMENT / f"{factory.NOTEBOOK}.html").read_text(encoding="utf-8")
+
+
+def autograded_outputs(course: Path, student: str) -> list[dict]:
+    notebook = nbformat.read(course / "autograded" / student / factory.ASSIGNMENT / f"{factory.NOTEBOOK}.ipynb",
+                             as_version=4)
+    return [output for cell in notebook.cells for output in cell.get("outputs", [])]
+
+
+def printed(course: Path, student: str) -> str:
+    return "".join(output.get("text", "") for output in autograded_outputs(course, student))
+
+
+LEAKERS = [case.student for case in CASES if case.student.startswith("leaks_")]
+
+
+@pytest.mark.parametrize("student", LEAKERS)
+def test_does_no_feedback_carry_a_hidden_test_in_any_form_the_learner_wrote_it(batch, student):
+    """Finding 1: learner code reads the hidden tests from the kernel and writes them out, plain,
+    in base64, hex, rot13 or reversed, in prints, error messages, error names or a later cell."""
+    text = feedback_text(batch["course"], student)
+    for line in factory.HIDDEN_LINES:
+        for form in leak_forms(line):
+            assert form not in text, f"{student}: {form!r}"
+    assert "keep hidden tests hidden" in text, "the page says why outputs are missing"
+
+
+def test_do_the_leaking_submissions_really_get_hidden_tests_out_of_the_kernel(batch):
+    """The positive control of the test above: in the instructor's graded copy, the leaks are there."""
+    course = batch["course"]
+    assert base64.b64encode(factory.HIDDEN_LINES[0].encode()).decode() in printed(course, "leaks_printed")
+    assert factory.HIDDEN_LINES[0][::-1] in printed(course, "leaks_in_later_cell")
+    errors = [output for output in autograded_outputs(course, "leaks_in_message") if output["output_type"] == "error"]
+    assert any(factory.HIDDEN_LINES[0] in output["evalue"] for output in errors)
+
+
+def test_does_a_failing_hidden_test_show_the_courses_message_and_no_learner_text(batch):
+    text = feedback_text(batch["course"], "hidden_fail")
+    assert "double(0.5) should be 1.0: decimals too" in text and "Not passed: 0 of 1 points" in text
+    assert "Your code raised an error while the checks of this part ran." in feedback_text(batch["course"],
+                                                                                            "leaks_in_error_name")
+
+
+def test_does_one_submission_stay_within_its_memory_however_many_processes_it_starts(batch):
+    """Finding 2: six processes of 900 MB each; per-process limits let them all live."""
+    alive = re.search(r"children alive: (\d+)", printed(batch["course"], "many_processes"))
+    assert alive, printed(batch["course"], "many_processes")[-2000:]
+    assert int(alive.group(1)) * 900 <= 2048
+
+
+def test_does_feedback_say_in_plain_words_that_the_memory_limit_stopped_the_kernel(batch):
+    text = feedback_text(batch["course"], "kernel_past_memory")
+    assert "Your code used more than 2048 MB of memory, the limit for one submission" in text
+
+
+def test_are_escapes_refused_and_the_hubs_users_out_of_sight(batch):
+    """Finding 7: no user namespace, no ptrace, no mount; /etc/passwd lists no learner of the hub."""
+    text = printed(batch["course"], "tries_to_escape")
+    for what in ("user-namespace", "ptrace", "mount"):
+        assert f"escape {what} refused" in text, text
+    assert "escape users ['learner', 'nobody', 'root']" in text
+
+
+def test_are_errors_after_the_output_cut_capped_in_number(batch):
+    errors = [output for output in autograded_outputs(batch["course"], "floods_errors") if output["output_type"] == "error"]
+    assert 1 <= len(errors) <= 30
+
+
+def test_is_a_process_left_under_a_sandbox_user_id_stopped_before_grading(batch):
+    """Finding 6: a daemon of a killed grader's kernel cannot share its user id with a new kernel."""
+    assert not batch["daemon_left"]
+
+
+def test_does_a_second_grading_run_of_the_same_assignment_stop_with_a_clear_message(batch):
+    """Finding 8: one grading run per assignment at a time."""
+    second = batch["graded"]["second"]
+    assert second is not None, "the batch ran long enough to be run twice"
+    assert second.returncode == 2, second.stderr[-2000:]
+    assert "tiny_01 cannot be graded now: `autograder grade` is grading it" in second.stderr
+    assert "nothing was graded by this run" in second.stderr
+
+
+def test_can_the_gradebook_be_read_while_the_batch_writes_it(batch):
+    """Finding 8: in write-ahead-log mode, a reader (the formgrader) never meets a locked gradebook."""
+    assert batch["graded"]["reads"] > 10
+    assert batch["graded"]["read_errors"] == []
+

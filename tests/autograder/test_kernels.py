@@ -15,7 +15,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 from nbgrader.preprocessors import Execute
 
-from autograder import launch
+from autograder import isolation
 from autograder.preprocessors import GradingExecute, discard_spare_kernels
 
 pytestmark = pytest.mark.slow
@@ -23,12 +23,12 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def launcher():
-    chosen = launch.KernelLauncher()
-    launch.use_launcher(chosen)
+    chosen = isolation.KernelLauncher()
+    isolation.use_launcher(chosen)
     yield chosen
     discard_spare_kernels()
     chosen.close()
-    launch.use_launcher(None)
+    isolation.use_launcher(None)
 
 
 def notebook(*sources: str):
@@ -113,9 +113,9 @@ def test_does_an_endless_loop_fail_at_its_time_limit_and_the_next_cell_still_run
 
 @pytest.mark.parametrize("preload", [True, False])
 def test_does_the_command_prefix_wrap_the_code_of_learners(tmp_path, preload):
-    wrapped = launch.KernelLauncher(preload=preload, command_prefix=["env", "AUTOGRADER_PREFIX_SEEN=yes"])
+    wrapped = isolation.KernelLauncher(preload=preload, command_prefix=["env", "AUTOGRADER_PREFIX_SEEN=yes"])
     wrapped.sandbox.enabled = False  # the sandbox hides the parent's environment, and keeps its own
-    launch.use_launcher(wrapped)
+    isolation.use_launcher(wrapped)
     try:
         nb = notebook("import os\n"
                       "own = open(f'/proc/{os.getpid()}/environ').read()\n"
@@ -125,7 +125,7 @@ def test_does_the_command_prefix_wrap_the_code_of_learners(tmp_path, preload):
         assert result.cells[0].outputs[0].text.strip() == "True"
     finally:
         wrapped.close()
-        launch.use_launcher(None)
+        isolation.use_launcher(None)
 
 
 def test_is_the_zygote_given_the_python_of_this_environment(launcher):

@@ -123,9 +123,9 @@ def test_does_a_worker_killed_from_outside_only_delay_its_submission(template, t
     log = log_file(tmp_path)
     process = start_grading(course, log)
     wait_for_records(course, 1, process)
-    # A worker that runs notebooks is the parent of a zygote (python -m autograder.zygote).
+    # A worker that runs notebooks is the parent of a zygote (python -m autograder.isolation.zygote).
     runners = [child for child in psutil.Process(process.pid).children()
-               if any("autograder.zygote" in " ".join(grandchild.cmdline()) for grandchild in child.children())]
+               if any("autograder.isolation.zygote" in " ".join(grandchild.cmdline()) for grandchild in child.children())]
     assert runners, "no worker running notebooks was found"
     runners[0].kill()
     _, error = process.communicate(timeout=240)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import random
 
 import jsonschema
@@ -14,99 +15,112 @@ from autograder import samples, speedups
 from autograder.cli import EXIT_CANNOT_RUN, main
 from autograder.course import Course, CourseError
 from autograder.feedback import feedback_steps
-from autograder.launch import ipykernel_arguments
+from autograder.isolation import ipykernel_arguments
 from autograder.outcomes import FAILED, MANUAL, Failure, Outcome, OutcomeStore, Part
-from nbgrader.preprocessors import ClearHiddenTests
+from nbgrader.preprocessors import ClearHiddenTests, GetGrades
 
-from autograder.preprocessors import ClearHiddenTracebacks
+from autograder.preprocessors import ClearHiddenOutputs
 from autograder.progress import ProgressBar, duration, summary
-
-RED, RESET = "\x1b[0;31m", "\x1b[0m"
 
 TEST_CELL = (
     "result = total(2, 3)\n"
-    "assert result == 5, 'total(2, 3) should be 5'\n"
+    "assert result == 5, f'total(2, 3) should be 5, not {result!r}'\n"
     "### BEGIN HIDDEN TESTS\n"
     "assert total(-1, 1) == 0, 'negative amounts count too'\n"
     "secret_expected_value = total(10, 20)\n"
     "### END HIDDEN TESTS"
 )
-HIDDEN = ["assert total(-1, 1) == 0, 'negative amounts count too'", "secret_expected_value = total(10, 20)"]
+HIDDEN = ["assert total(-1, 1) == 0", "secret_expected_value = total(10, 20)"]
 
 
-def failing_notebook(traceback: list[str]):
-    cell = new_code_cell(TEST_CELL, execution_count=7, metadata={
-        "nbgrader": {"grade": True, "solution": False, "locked": True, "grade_id": "test_total", "points": 1,
-                     "schema_version": 3}})
-    cell.outputs = [new_output("error", ename="AssertionError", evalue="negative amounts count too",
-                               traceback=traceback)]
-    return new_notebook(cells=[cell])
+def code(source: str, outputs=(), **nbgrader):
+    cell = new_code_cell(source, execution_count=41, metadata={"nbgrader": {"schema_version": 3, **nbgrader}} if nbgrader else {})
+    cell.outputs = list(outputs)
+    return cell
 
 
-def context_traceback() -> list[str]:
-    """What IPython (context mode) prints when the first hidden assert fails, colours included."""
-    return [
-        f"{RED}---------------------------------------------------------------------------{RESET}",
-        f"{RED}AssertionError{RESET}                            Traceback (most recent call last)",
-        f"Cell {RED}In[7], line 4{RESET}\n"
-        f"{RED}      2{RESET} assert result == 5, 'total(2, 3) should be 5'\n"
-        f"{RED}      3{RESET} ### BEGIN HIDDEN TESTS\n"
-        f"{RED}----> 4{RESET} assert total(-1, 1) == 0, 'negative amounts count too'\n"
-        f"{RED}      5{RESET} secret_expected_value = total(10, 20)\n"
-        f"{RED}      6{RESET} ### END HIDDEN TESTS",
-        f"{RED}AssertionError{RESET}: negative amounts count too",
-    ]
+def error(name: str, value: str):
+    return new_output("error", ename=name, evalue=value, traceback=[f"{name}: {value}", *HIDDEN])
 
 
-def cleaned_text(traceback: list[str]) -> str:
-    notebook, _ = ClearHiddenTracebacks().preprocess(failing_notebook(traceback), {})
-    return "\n".join(notebook.cells[0].outputs[0].traceback)
+def graded(outputs, score=0.0, points=1):
+    """A notebook: a learner cell, the test cell (with its outputs and score), a later learner cell."""
+    test = code(TEST_CELL, outputs, grade=True, solution=False, locked=True, grade_id="test_total", points=points,
+                score=score)
+    before = code("def total(a, b):\n    return a + b", [new_output("stream", name="stdout", text="defined\n")],
+                  grade=False, solution=True, grade_id="total")
+    after = code("print(leak)", [new_output("stream", name="stdout", text="\n".join(HIDDEN))])
+    return new_notebook(cells=[before, test, after])
 
 
-def test_does_a_failing_hidden_test_keep_its_lines_out_of_the_traceback():
-    text = cleaned_text(context_traceback())
-    for line in HIDDEN:
-        assert line not in text
-    assert "line 4" not in text, "the number of the hidden line that failed is not shown either"
+def feedback_of(notebook) -> tuple[object, str]:
+    """The cleaned notebook, and the text of all its outputs (sources still hold the hidden tests
+    here: nbgrader's ClearHiddenTests removes them next)."""
+    notebook, _ = ClearHiddenOutputs().preprocess(notebook, {})
+    return notebook, json.dumps([cell.get("outputs", []) for cell in notebook.cells], ensure_ascii=False)
 
 
-def test_does_the_cleaned_traceback_keep_the_message_and_the_visible_lines():
-    text = cleaned_text(context_traceback())
-    assert "AssertionError" in text and "negative amounts count too" in text
-    assert "assert result == 5, 'total(2, 3) should be 5'" in text
-    assert "lines of a hidden test are not shown" in text
+def verdict(notebook) -> str:
+    return "".join(output.get("text", "") for output in notebook.cells[2].outputs)
 
 
-def test_are_hidden_lines_removed_from_tracebacks_printed_without_line_numbers():
-    plain_mode = [
-        "Traceback (most recent call last):\n  Cell In[7], line 5\n    secret_expected_value = total(10, 20)\n",
-        "AssertionError: negative amounts count too",
-    ]
-    text = cleaned_text(plain_mode)
-    assert "secret_expected_value" not in text
-    assert "negative amounts count too" in text
+def test_does_a_test_cell_show_only_the_graders_verdict_whatever_the_learners_code_printed():
+    printed = [new_output("stream", name="stdout", text="\n".join(HIDDEN)),
+               new_output("display_data", data={"text/plain": "c2VjcmV0X2V4cGVjdGVk"}),
+               error("AssertionError", "negative amounts count too")]
+    notebook, text = feedback_of(graded(printed))
+    assert [output.output_type for output in notebook.cells[2].outputs] == ["stream"]
+    assert verdict(notebook) == "✘ Not passed: 0 of 1 points.\nnegative amounts count too\n"
+    assert not any(line in text for line in HIDDEN) and "c2VjcmV0" not in text
 
 
-def test_are_hidden_lines_removed_from_the_frame_of_learner_code_they_call():
-    # A hidden test calls learner code that raises: the learner's own frame stays, the test's goes.
-    traceback = [
-        f"Cell In[7], line 5\n      4 assert total(-1, 1) == 0, 'negative amounts count too'\n"
-        f"----> 5 secret_expected_value = total(10, 20)",
-        "Cell In[3], line 2, in total(a, b)\n      1 def total(a, b):\n----> 2     return a + c",
-        "NameError: name 'c' is not defined",
-    ]
-    text = cleaned_text(traceback)
-    assert "return a + c" in text
-    assert "secret_expected_value" not in text and "negative amounts count too" not in text.split("NameError")[0]
+def test_does_a_message_quote_the_course_but_not_the_values_of_learner_code():
+    notebook, _ = feedback_of(graded([error("AssertionError", "total(2, 3) should be 5, not 'assert total(-1, 1)'")]))
+    assert verdict(notebook).endswith("total(2, 3) should be 5, not …\n")
 
 
-def test_does_feedback_always_clear_hidden_tests_after_their_tracebacks():
-    steps = feedback_steps(["nbgrader.preprocessors.GetGrades"])
-    assert steps.index(ClearHiddenTracebacks) == steps.index(ClearHiddenTests) - 1
-    configured = feedback_steps([ClearHiddenTests, ClearHiddenTracebacks])
-    assert configured == [ClearHiddenTracebacks, ClearHiddenTests]
-    by_name = feedback_steps(["nbgrader.preprocessors.ClearHiddenTests"])
-    assert by_name == [ClearHiddenTracebacks, ClearHiddenTests], "names in nbgrader_config.py count too"
+def test_is_an_error_message_the_course_did_not_write_never_shown():
+    notebook, _ = feedback_of(graded([error("AssertionError", "YXNzZXJ0IHRvdGFs")]))
+    assert "YXNz" not in verdict(notebook) and "A check of this part failed." in verdict(notebook)
+    notebook, _ = feedback_of(graded([error("NameError", "name 'c' is not defined")]))
+    assert verdict(notebook).endswith("Your code raised NameError while the checks of this part ran.\n")
+    notebook, _ = feedback_of(graded([error("assert_total_minus_one", "x")]))
+    assert "assert_total" not in verdict(notebook)
+
+
+def test_do_the_graders_own_errors_say_what_happened_in_plain_words():
+    notebook, _ = feedback_of(graded([error("MemoryLimit", "anything")]))
+    assert "more than 2048 MB of memory" in verdict(notebook)
+    notebook, _ = feedback_of(graded([error("NotRun", "anything")]))
+    assert "was not run" in verdict(notebook)
+
+
+def test_does_a_passed_test_say_so_with_its_points():
+    notebook, _ = feedback_of(graded([new_output("stream", name="stdout", text="ok\n")], score=2, points=2))
+    assert verdict(notebook) == "✔ Passed: 2 of 2 points.\n"
+
+
+def test_are_outputs_after_the_first_hidden_test_dropped_and_those_before_kept():
+    notebook, text = feedback_of(graded([]))
+    assert notebook.cells[0].cell_type == "markdown" and "keep hidden tests hidden" in notebook.cells[0].source
+    assert notebook.cells[1].outputs[0].text == "defined\n", "nothing hidden was in the kernel yet"
+    assert notebook.cells[3].outputs == []
+    assert [cell.execution_count for cell in notebook.cells[1:]] == [1, 2, 3], "counts come from the kernel"
+
+
+def test_does_a_notebook_without_hidden_tests_keep_its_outputs():
+    notebook = new_notebook(cells=[code("print(1)", [new_output("stream", name="stdout", text="1\n")])])
+    cleaned, _ = feedback_of(notebook)
+    assert cleaned.cells[0].outputs[0].text == "1\n"
+
+
+def test_does_feedback_always_read_grades_first_and_clear_hidden_outputs_then_tests_last():
+    steps = feedback_steps(["nbconvert.preprocessors.CSSHTMLHeaderPreprocessor"])
+    assert steps[0] is GetGrades and steps[-2:] == [ClearHiddenOutputs, ClearHiddenTests]
+    configured = feedback_steps([ClearHiddenTests, ClearHiddenOutputs, GetGrades])
+    assert configured == [GetGrades, ClearHiddenOutputs, ClearHiddenTests]
+    by_name = feedback_steps(["nbgrader.preprocessors.GetGrades", "autograder.preprocessors.ClearHiddenTracebacks"])
+    assert by_name == [GetGrades, ClearHiddenOutputs, ClearHiddenTests], "names in nbgrader_config.py count too"
 
 
 def test_does_an_outcome_survive_a_round_trip_through_its_file(tmp_path):
@@ -229,3 +243,14 @@ def test_does_the_file_listing_match_nbgraders(tmp_path):
     ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*.ipynb"]
     assert sorted(find_files(str(tmp_path), ignore)) == sorted(find_all_files(str(tmp_path), ignore))
     assert len(find_files(str(tmp_path), ignore)) == 4
+
+
+def test_does_the_feedback_find_hidden_tests_by_the_courses_own_marker():
+    from traitlets.config import Config
+
+    notebook = graded([new_output("stream", name="stdout", text="\n".join(HIDDEN))])
+    for cell in notebook.cells:
+        cell.source = cell.source.replace("BEGIN HIDDEN TESTS", "BEGIN SECRET CHECKS")
+    config = Config({"ClearHiddenTests": {"begin_test_delimeter": "BEGIN SECRET CHECKS"}})
+    cleaned, _ = ClearHiddenOutputs(config=config).preprocess(notebook, {})
+    assert cleaned.cells[3].outputs == [], "outputs after the course's own marker are dropped"

@@ -8,31 +8,30 @@ these imports once. Each kernel is a ``fork()`` of it, so it starts with the lib
 memory (copy-on-write) and nothing else: the zygote never runs learner code, so no submission can
 leave state for another, and each kernel process ends with its notebook.
 
-Run as ``python -m autograder.zygote MODULE ...`` (the modules to import ahead), possibly behind a
+Run as ``python -m autograder.isolation.zygote MODULE ...`` (the modules to import ahead), possibly behind a
 command prefix (a sandbox). It reads one JSON request per line on standard input::
 
     {"argv": [...ipykernel arguments...], "cwd": "...", "env": {...}, "sandbox": {...} or null}
 
 and answers one JSON line on standard output: ``{"pid": N}`` or ``{"error": "..."}``. It exits when
 its standard input closes, and its kernels die with it (``PR_SET_PDEATHSIG``). With a ``sandbox``
-policy, the kernel enters its sandbox (:mod:`autograder.sandbox`) before ipykernel starts.
+policy, the kernel enters its sandbox (:mod:`autograder.isolation.sandbox`) before ipykernel starts.
 """
 
 from __future__ import annotations
 
-import ctypes
 import importlib
 import json
 import os
 import signal
 import sys
 
-from autograder import sandbox
+from autograder.isolation import sandbox
+from autograder.isolation.processes import die_with_parent, kill_processes_of, sandbox_uid
 
 #: The inline backend that ipykernel selects when MPLBACKEND is unset. It is set before matplotlib is
 #: imported ahead, as ipykernel would set it, so that figures behave as in a kernel started normally.
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
-PR_SET_PDEATHSIG = 1
 
 #: Hooks run in each kernel process right after the fork, before the kernel starts (``module:function``
 #: names, given with ``--child-setup``). This is where per-submission limits (rlimits, namespaces)
@@ -50,15 +49,6 @@ def preload(modules: list[str]) -> list[str]:
         except Exception:  # a missing optional library must not stop grading
             failed.append(name)
     return failed
-
-
-def die_with_parent() -> None:
-    """Ask Linux to kill this process when its parent (the zygote) exits."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):
-        pass
 
 
 def own_process_group(pid: int = 0) -> None:
@@ -101,7 +91,7 @@ def run_kernel(request: dict, protocol_fds: tuple[int, ...]) -> None:
         for hook in CHILD_SETUP:
             hook(request)
         if request.get("sandbox"):
-            sandbox.enter(request["sandbox"])
+            sandbox.start(request["sandbox"])
         # As `python -m ipykernel_launcher` started by jupyter_client would see them: its parent's
         # pid (the kernel stops if its parent goes away), and the command line.
         os.environ["JPY_PARENT_PID"] = str(os.getppid())
@@ -137,7 +127,7 @@ def serve(requests, answers) -> None:
         _serve(requests, answers, protocol_fds, sandboxed)
     finally:
         for pid in sandboxed:  # what sandboxed kernels left running dies with the zygote
-            sandbox.kill_processes_of(pid)
+            kill_processes_of(sandbox_uid(pid))
 
 
 def _serve(requests, answers, protocol_fds, sandboxed: list[int]) -> None:

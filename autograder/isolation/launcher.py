@@ -2,13 +2,13 @@
 
 Every kernel that grades a submission goes through :class:`KernelLauncher`:
 
-* with ``preload = True`` (the default) it asks a :mod:`autograder.zygote` process, which has
+* with ``preload = True`` (the default) it asks a :mod:`autograder.isolation.zygote` process, which has
   imported ipykernel, pandas, numpy and matplotlib once, to fork a fresh kernel process;
 * with ``preload = False`` it starts ``python -m ipykernel_launcher`` as a new process, as nbgrader
   does.
 
-Unless turned off, each kernel runs in the sandbox of :mod:`autograder.sandbox` (entered in the forked
-process, or by ``python -m autograder.sandbox`` before the kernel's command), and talks to the
+Unless turned off, each kernel runs in the sandbox of :mod:`autograder.isolation.sandbox` (entered in the
+forked process, or by ``python -m autograder.isolation`` before the kernel's command), and talks to the
 grader through Unix sockets in a folder of its own, since it has no network.
 
 ``command_prefix`` is put before the command in both cases (before the zygote, or before each
@@ -35,13 +35,19 @@ import tempfile
 import uuid
 from typing import Any
 
+from queue import Empty
+
+from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.launcher import launch_kernel
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
-from traitlets import Bool, Float, List, Unicode
+from traitlets import Bool, DottedObjectName, Float, List, Type, Unicode
 from traitlets.config import LoggingConfigurable
 
-from .sandbox import Sandbox, kill_processes_of
+from . import cgroups
+from .processes import kill_processes_of, sandbox_uid
+from .sandbox import root_folder
+from .settings import Sandbox
 
 #: Imported once by the zygote: what a fresh ipykernel imports, and the libraries that the course's
 #: notebooks import. ``matplotlib.pyplot`` and the inline backend are left out on purpose: they hook
@@ -133,6 +139,21 @@ class KernelLauncher(LoggingConfigurable):
         os.mkdir(folder, 0o700)
         return folder
 
+    def cgroup_parent(self) -> dict | None:
+        """Where the kernels' control groups are (None when the sandbox is off)."""
+        return cgroups.kernels_parent(self.sandbox.cgroup_parent) if self.sandboxed else None
+
+    def limit_hit(self, pid: int) -> str | None:
+        """"memory" or "processes" when the kernel ``pid`` went past that limit of its control group."""
+        return cgroups.limit_hit(self.cgroup_parent(), pid) if self.sandboxed else None
+
+    def end_kernel(self, pid: int) -> None:
+        """After the kernel ``pid``: kill what is left in its control group and under its user id,
+        then remove its control group."""
+        parent = self.cgroup_parent()
+        cgroups.remove(parent, pid)
+        kill_processes_of(sandbox_uid(pid))
+
     # ------------------------------------------------------------------ the one entry point
     def launch(self, cmd: list[str], env: dict[str, str] | None = None, cwd: str | None = None, **kwargs: Any):
         """Start one kernel for ``cmd`` (the kernelspec's command) and return a Popen-like handle."""
@@ -148,21 +169,23 @@ class KernelLauncher(LoggingConfigurable):
                 zygote = self._running_zygote(env)
                 return zygote.spawn(kernel_args, cwd=cwd, env=env, sandbox=policy)
         if policy is not None:
-            cmd = [sys.executable, "-m", "autograder.sandbox", json.dumps(policy), "--", *cmd]
+            cmd = [sys.executable, "-m", "autograder.isolation", json.dumps(policy), "--", *cmd]
         return launch_kernel([*self.command_prefix, *cmd], env=env, cwd=cwd, **kwargs)
 
-    def warm_up(self, env: dict[str, str] | None = None) -> None:
-        """Start the zygote now rather than at the first kernel (its imports take a few seconds)."""
-        if self.preload:
-            env = dict(os.environ if env is None else env)
-            with self._lock:
-                self._running_zygote(self.sandbox.kernel_environment(env) if self.sandboxed else env)
+    def warm_up(self, env: dict[str, str] | None = None) -> list[str]:
+        """Start the zygote now rather than at the first kernel (its imports take a few seconds).
+        Returns the modules it could not import ahead."""
+        if not self.preload:
+            return []
+        env = dict(os.environ if env is None else env)
+        with self._lock:
+            return list(self._running_zygote(self.sandbox.kernel_environment(env) if self.sandboxed else env).not_preloaded)
 
     def _running_zygote(self, env: dict[str, str]) -> "Zygote":
         if self._zygote is None or not self._zygote.alive():
             hooks = [word for hook in self.child_setup for word in ("--child-setup", hook)]
             self._zygote = Zygote(
-                [*self.command_prefix, sys.executable, "-m", "autograder.zygote", *hooks, *self.preload_modules],
+                [*self.command_prefix, sys.executable, "-m", "autograder.isolation.zygote", *hooks, *self.preload_modules],
                 env=env,
                 startup_timeout=self.startup_timeout,
                 log_file=self.log_file or None,
@@ -214,7 +237,7 @@ def current_launcher() -> KernelLauncher:
 
 
 class Zygote:
-    """A running :mod:`autograder.zygote` process and the pipe to ask it for kernels."""
+    """A running :mod:`autograder.isolation.zygote` process and the pipe to ask it for kernels."""
 
     def __init__(self, command: list[str], env: dict[str, str], startup_timeout: float,
                  log_file: str | None = None) -> None:
@@ -362,10 +385,11 @@ class GradingProvisioner(LocalProvisioner):
 
 
     async def cleanup(self, restart: bool = False) -> None:
-        """After the kernel: kill whatever it left running in its sandbox (its user id's processes)."""
+        """After the kernel: kill whatever it left running in its sandbox (its control group, its
+        user id's processes), and remove its control group."""
         await super().cleanup(restart=restart)
         if self.pid and current_launcher().sandboxed:
-            kill_processes_of(self.pid)
+            current_launcher().end_kernel(self.pid)
 
     async def wait(self) -> int | None:
         """Wait for the kernel to exit, checking often: a killed kernel is gone within milliseconds,
@@ -381,8 +405,50 @@ class GradingProvisioner(LocalProvisioner):
         return await super().wait()
 
 
+class GradingKernelClient(AsyncKernelClient):
+    """jupyter_client's kernel client, ready as soon as the kernel is.
+
+    jupyter_client's ``wait_for_ready`` ends by waiting for 0.2 s of silence on the IOPub channel,
+    on every kernel: a fifth of a second of idle time per notebook graded. Here the kernel is
+    ready once it has answered ``kernel_info`` and its IOPub status for that very request has
+    arrived (so IOPub is connected, which is what the wait is for). Messages of the kernel's
+    start-up left in the channel belong to no cell, and nbclient skips them."""
+
+    async def wait_for_ready(self, timeout: float | None = None) -> None:
+        deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
+        while True:
+            request = self.kernel_info()
+            try:
+                reply = await self.shell_channel.get_msg(timeout=1)
+            except Empty:
+                reply = None
+            if reply and reply["msg_type"] == "kernel_info_reply" and await self._iopub_answers(request):
+                self._handle_kernel_info_reply(reply)
+                return
+            if not await self._async_is_alive():
+                raise RuntimeError("Kernel died before replying to kernel_info")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
+
+    async def _iopub_answers(self, request: str, within: float = 0.2) -> bool:
+        """Whether the kernel's "idle" status for ``request`` arrives on IOPub within ``within`` s."""
+        deadline = time.monotonic() + within
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                message = await self.iopub_channel.get_msg(timeout=left)
+            except Empty:
+                return False
+            if (message["msg_type"] == "status" and message["content"].get("execution_state") == "idle"
+                    and message["parent_header"].get("msg_id") == request):
+                return True
+        return False
+
+
 class GradingKernelManager(AsyncKernelManager):
     """The kernel manager of grading: an AsyncKernelManager whose kernels come from the launcher."""
+
+    client_class = DottedObjectName("autograder.isolation.launcher.GradingKernelClient")
+    client_factory = Type(GradingKernelClient, klass=AsyncKernelClient)
 
     async def _async_wait(self, pollinterval: float = 0.005) -> None:
         """Wait for the kernel to exit, checking every few milliseconds (not every 0.1 s)."""
@@ -411,3 +477,7 @@ class GradingKernelManager(AsyncKernelManager):
         folder = os.path.dirname(self.connection_file or "")
         if self.transport == "ipc" and os.path.basename(folder) and current_launcher().sandboxed:
             shutil.rmtree(folder, ignore_errors=True)
+            try:
+                os.rmdir(root_folder(folder))  # the empty mount point of the kernel's root
+            except OSError:
+                pass

@@ -1,5 +1,7 @@
 """The sandbox of grading kernels, on its own: what a kernel sees and may do, with and without the
-zygote, and what the sandbox lets through of the grader's folders and environment."""
+zygote, and what the sandbox lets through of the grader's folders and environment.
+
+Nothing here is skipped when the sandbox cannot start: CI runs as root, where it must."""
 
 from __future__ import annotations
 
@@ -10,11 +12,10 @@ import time
 
 import pytest
 
-from autograder import launch, sandbox
+from autograder import isolation
+from autograder.isolation import processes, settings
 from autograder.preprocessors import GradingExecute
 from tests.autograder.test_kernels import notebook, run
-
-pytestmark = pytest.mark.skipif(sandbox.probe() is not None, reason=f"the sandbox cannot run here: {sandbox.probe()}")
 
 #: One cell that reports, one line each, what the kernel can reach.
 PROBE = """
@@ -33,6 +34,14 @@ print("write-here", can(lambda: open("result.txt", "w").write("x")))
 print("data", repr(open("data.csv").read()))
 print("network", can(lambda: socket.create_connection(("127.0.0.1", 9), timeout=1)))
 print("environment", sorted(os.environ))
+print("pid", os.getpid())
+print("users", sorted(line.split(":")[0] for line in open("/etc/passwd")))
+import ctypes
+libc = ctypes.CDLL(None, use_errno=True)
+print("user-namespace", "yes" if libc.unshare(0x10000000) == 0 else "no")
+print("ptrace", "yes" if libc.ptrace(16, 1, 0, 0) == 0 else "no")  # PTRACE_ATTACH to process 1
+print("mount", "yes" if libc.mount(b"none", b"/tmp", b"tmpfs", 0, None) == 0 else "no")
+print("host-root", can(lambda: os.listdir("/srv")))
 """
 
 
@@ -46,15 +55,15 @@ def test_does_a_sandboxed_kernel_see_only_its_submission(tmp_path, preload, monk
     secret.parent.mkdir(parents=True)
     secret.write_text("the answer", encoding="utf-8")
     monkeypatch.setenv("GRADER_PASSWORD", "hunter2")
-    chosen = launch.KernelLauncher(preload=preload, protected=[str(course)])
-    launch.use_launcher(chosen)
+    chosen = isolation.KernelLauncher(preload=preload, protected=[str(course)])
+    isolation.use_launcher(chosen)
     try:
-        cell = PROBE.format(base=sandbox.SANDBOX_UID_BASE, secret=str(secret), course=str(course / "source"),
+        cell = PROBE.format(base=isolation.SANDBOX_UID_BASE, secret=str(secret), course=str(course / "source"),
                             outside=str(tmp_path / "planted.txt"))
         result = run(GradingExecute, notebook(cell), folder)
     finally:
         chosen.close()
-        launch.use_launcher(None)
+        isolation.use_launcher(None)
     lines = dict(line.split(" ", 1) for line in result.cells[0].outputs[0].text.splitlines())
     assert lines["uid"] == "True"
     assert lines["secret"] == lines["course"] == lines["write-outside"] == lines["network"] == "no"
@@ -63,6 +72,10 @@ def test_does_a_sandboxed_kernel_see_only_its_submission(tmp_path, preload, monk
     assert not (folder / "result.txt").exists(), "what a notebook writes stays in its private copy"
     assert not (tmp_path / "planted.txt").exists()
     assert "GRADER_PASSWORD" not in lines["environment"]
+    assert lines["pid"] == "2", "the kernel runs in a PID namespace of its own, under its init"
+    assert lines["users"] == "['learner', 'nobody', 'root']", "no learner of the hub is listed"
+    assert lines["user-namespace"] == lines["ptrace"] == lines["mount"] == "no", "the system call filter refuses them"
+    assert lines["host-root"] == "no", "the host's tree is detached, not only hidden under a chroot"
 
 
 def test_are_the_course_sources_left_out_even_when_they_sit_on_the_python_path(tmp_path, monkeypatch):
@@ -71,14 +84,14 @@ def test_are_the_course_sources_left_out_even_when_they_sit_on_the_python_path(t
     (project / "coursepackage").mkdir()
     (project / "coursepackage" / "__init__.py").write_text("", encoding="utf-8")
     monkeypatch.syspath_prepend(str(project))
-    readable = sandbox.readable_paths([str(project / "course")], ["coursepackage"])
+    readable = settings.readable_paths([str(project / "course")], ["coursepackage"])
     assert str(project) not in readable
     assert str((project / "coursepackage").resolve()) in readable
     assert os.path.realpath(sys.prefix) in readable or any(os.path.realpath(sys.prefix).startswith(p) for p in readable)
 
 
 def test_does_the_kernel_environment_keep_only_what_is_allowed():
-    kept = sandbox.Sandbox().kernel_environment(
+    kept = isolation.Sandbox().kernel_environment(
         {"LANG": "fr_FR.UTF-8", "PGPASSWORD": "secret", "JUPYTERHUB_API_TOKEN": "token", "NBGRADER_EXECUTION": "autograde"})
     assert kept["LANG"] == "fr_FR.UTF-8" and kept["NBGRADER_EXECUTION"] == "autograde"
     assert "PGPASSWORD" not in kept and "JUPYTERHUB_API_TOKEN" not in kept
@@ -90,24 +103,24 @@ def test_are_processes_left_by_a_kernel_killed():
     pid = os.fork()
     if pid == 0:
         os.setsid()
-        uid = sandbox.sandbox_uid(os.getpid())
+        uid = processes.sandbox_uid(os.getpid())
         os.setresgid(uid, uid, uid)
         os.setresuid(uid, uid, uid)
         if os.fork() == 0:  # a grandchild, as a fork bomb would leave
             os.setsid()
             os.execvp("sleep", ["sleep", "60"])
         os.execvp("sleep", ["sleep", "60"])
-    uid = sandbox.sandbox_uid(pid)
+    uid = processes.sandbox_uid(pid)
     deadline = time.monotonic() + 10
-    while len(sandbox.processes_of(uid)) < 2 and time.monotonic() < deadline:
+    while len(processes.processes_of(uid)) < 2 and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert len(sandbox.processes_of(uid)) == 2
-    sandbox.kill_processes_of(pid)
+    assert len(processes.processes_of(uid)) == 2
+    processes.kill_processes_of(uid)
     os.waitpid(pid, 0)
-    assert sandbox.processes_of(uid) == []
+    assert processes.processes_of(uid) == []
 
 
 def test_does_the_probe_say_why_the_sandbox_cannot_start_for_a_user_without_rights():
     result = subprocess.run(["unshare", "--user", sys.executable, "-c",  # no root rights in there
-                             "from autograder.sandbox import probe; print(probe())"], capture_output=True, text=True)
+                             "from autograder.isolation import probe; print(probe())"], capture_output=True, text=True)
     assert "needs root rights" in result.stdout and "sudo" in result.stdout
