@@ -43,6 +43,18 @@ from traitlets import Bool, Enum, Float, Integer
 
 from .isolation import GradingKernelManager, current_launcher
 
+#: Limits of a submission that stop its kernel: (error name, what happened, the Sandbox setting).
+LIMIT_ERRORS = {
+    "memory": ("MemoryLimit", "used more than {limit} MB of memory", "memory_limit"),
+    "processes": ("ProcessLimit", "started more than the {limit} processes or threads allowed", "process_limit"),
+}
+
+
+def limit_message(what: str) -> str:
+    """What a learner reads when their submission went past one of its limits."""
+    return f"Your code {what}, the limit for one submission, so the Python kernel was stopped."
+
+
 #: The nice value of a kernel whose cell has run for a large share of its time limit.
 LOWEST_PRIORITY = 19
 
@@ -174,18 +186,12 @@ class GradingExecute(Execute):
         pid = getattr(getattr(self.km, "provisioner", None), "pid", None)
         hit = current_launcher().limit_hit(pid) if pid else None
         where = cell_label(cell, cell_index)
-        if hit == "memory":
-            limit = current_launcher().sandbox.memory_limit
-            self.events.append(f"The submission used more than its {limit} MB of memory in {where}; the Python "
-                               "kernel was stopped and the cells after it were not run (score 0).")
-            return error_output("MemoryLimit", f"Your code used more than {limit} MB of memory, the limit for one "
-                                               "submission, so the Python kernel was stopped. The cells after it were not run.")
-        if hit == "processes":
-            limit = current_launcher().sandbox.process_limit
-            self.events.append(f"The submission started more than its {limit} processes or threads in {where}; the "
-                               "Python kernel stopped and the cells after it were not run (score 0).")
-            return error_output("ProcessLimit", f"Your code started more than the {limit} processes or threads allowed "
-                                                "for one submission, and the Python kernel stopped. The cells after it were not run.")
+        if hit in LIMIT_ERRORS:
+            name, what, setting = LIMIT_ERRORS[hit]
+            what = what.format(limit=getattr(current_launcher().sandbox, setting))
+            self.events.append(f"The submission {what} in {where}; the Python kernel stopped and the cells after it "
+                               "were not run (score 0).")
+            return error_output(name, limit_message(what) + " The cells after it were not run.")
         self.events.append(f"The Python kernel stopped in {where} (os._exit(), a crash or too much memory); the "
                            "cells after it were not run and score 0.")
         return error_output("KernelStopped", "The Python kernel stopped while this cell ran: its code may call "

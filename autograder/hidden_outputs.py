@@ -30,6 +30,8 @@ from nbformat.v4 import new_markdown_cell
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
+from .grading_execute import LIMIT_ERRORS, limit_message
+
 #: What stands for a value computed by the learner's code in a message of the course.
 VALUE = "…"
 #: Error names that the grader itself writes into a cell (autograder.grading_execute), with what
@@ -40,9 +42,6 @@ GRADER_ERRORS = {
               "time limit.",
     "KernelStopped": "The Python kernel stopped while this part ran: the code may call os._exit(), crash Python, "
                      "or use more memory than allowed.",
-    "MemoryLimit": "Your code used more than {memory} MB of memory, the limit for one submission, so the Python "
-                   "kernel was stopped here.",
-    "ProcessLimit": "Your code started more processes or threads than the {processes} allowed for one submission.",
     "CellTimeoutError": "This part did not finish within its time limit.",
     "KeyboardInterrupt": "This part was stopped at its time limit of {timeout} seconds: look for a loop that "
                          "never ends, or work that can be done with fewer steps.",
@@ -174,6 +173,9 @@ class ClearHiddenOutputs(NbGraderPreprocessor):
             return "A check of this part failed."
         if name in GRADER_ERRORS:
             return GRADER_ERRORS[name].format(**self.limits())
+        for error_name, what, setting in LIMIT_ERRORS.values():
+            if name == error_name:
+                return limit_message(what.format(limit=self.limits()[setting]))
         if name in BUILTIN_ERRORS:
             return f"Your code raised {name} while the checks of this part ran."
         return "Your code raised an error while the checks of this part ran."
@@ -185,7 +187,7 @@ class ClearHiddenOutputs(NbGraderPreprocessor):
         from .isolation import Sandbox
 
         sandbox = Sandbox(config=self.config)
-        return {"memory": str(sandbox.memory_limit), "processes": str(sandbox.process_limit),
+        return {"memory_limit": str(sandbox.memory_limit), "process_limit": str(sandbox.process_limit),
                 "timeout": str(Execute(config=self.config).timeout)}
 
     def preprocess_cell(self, cell, resources, index):  # pragma: no cover - preprocess does the work
