@@ -1,7 +1,8 @@
 """Set up one machine for a course hub: the shared environment, the Unix accounts, the courses.
 
-Run as root (``make hub`` does it before starting the hub). Every step can run again: it only
-adds what is missing, so a second run changes nothing and keeps learners' work.
+Run as root (``make hub`` does it before starting the hub). Every step can run again: it adds
+what is missing and takes people out of the courses they no longer teach, so a second run with the
+same cohort changes nothing, and learners' work is always kept.
 
 1. **The course environment**, installed once for every user, outside the repository and /root
    (both are private): a virtual environment made from Debian's ``/usr/bin/python3`` in
@@ -12,11 +13,22 @@ adds what is missing, so a second run changes nothing and keeps learners' work.
    (mode 700), so learners are kept apart by the operating system. Each course has a grader
    account (``grader-<course>``) that runs the course's formgrader and owns its gradebook, and a
    Unix group (``<course>-instructors``) whose members may read the course folder.
+   Each course's instructors group holds exactly its grader account and the cohort's instructors:
+   someone no longer listed as an instructor leaves it at the next set-up. The Unix accounts the
+   hub made or was given by its cohort are recorded (``hub/accounts.json``): an LTI login is only
+   ever mapped to one of those, or to a new account, never to root, a system account, a grader
+   account or any other account of the machine.
 3. **The state folder** (``/srv/local-governance-hub`` by default): the hub's database and secrets
-   (``hub/``, root only), the nbgrader exchange (``exchange/``), each course's nbgrader folder
+   (``hub/``, root only), the nbgrader exchange (``exchange/``, see below), each course's nbgrader folder
    (``courses/<course>/``: the instructors' exercises with solutions, the gradebook), the learners'
    branch of the course as a git repository that nbgitpuller clones (``course.git``), and
    ``hub.json``, the cohort that ``jupyterhub_config.py`` reads.
+
+   The exchange's root belongs to root and nobody else may write it (mode 0755): each course's
+   folders in it are made here, owned by the course's grader account, with nbgrader's modes. A
+   learner therefore cannot create a course's folder before its instructors do (which would block
+   its release), and the course's own nbgrader classes (``autograder/exchange_collect.py``) work
+   with a root that nobody writes.
 
 Only the standard library: it runs with the Python that creates the environment.
 """
@@ -145,6 +157,93 @@ def instructors_group(course_id: str) -> str:
     return short_unix_name(f"{course_id}-instructors")
 
 
+def sync_group_members(group: str, members: list[str]) -> None:
+    """Make ``members`` the only members of the Unix group ``group`` (add the missing, remove the others)."""
+    current = set(grp.getgrnam(group).gr_mem)
+    for name in sorted(current - set(members)):
+        run(["gpasswd", "--delete", name, group])
+    for name in members:
+        if name not in current:
+            run(["usermod", "--append", "--groups", group, name])
+
+
+#: Unix user ids of people's accounts (Debian's /etc/login.defs): the others are the system's.
+UID_MIN, UID_MAX = 1000, 60000
+
+
+def accounts_path(state: Path) -> Path:
+    """The record of the Unix accounts the hub made or was given by its cohort (root only)."""
+    return state / "hub" / "accounts.json"
+
+
+def hub_accounts(state: Path) -> dict[str, int]:
+    """``{account name: uid}`` of every account in the record."""
+    path = accounts_path(state)
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def record_accounts(state: Path, names: list[str]) -> None:
+    """Add the existing Unix accounts ``names`` to the hub's record."""
+    accounts = hub_accounts(state)
+    accounts.update({name: pwd.getpwnam(name).pw_uid for name in names})
+    path = accounts_path(state)
+    scratch = path.with_suffix(".tmp")
+    scratch.write_text(json.dumps(accounts, indent=2, sort_keys=True) + "\n")
+    scratch.chmod(0o600)
+    scratch.replace(path)
+
+
+def reserved_name(name: str, courses: list[str]) -> bool:
+    """Is ``name`` root's, a course's grader account or instructors group, or any future grader account?"""
+    return (name == "root" or name.startswith("grader-")
+            or name in {grader_account(c) for c in courses} | {instructors_group(c) for c in courses})
+
+
+def cohort_refusal(name: str, courses: list[str]) -> str | None:
+    """Why a cohort may not name ``name`` as a learner or an instructor, or None if it may."""
+    if reserved_name(name, courses):
+        return f"{name!r} is reserved (root, the courses' grader accounts and groups)"
+    try:
+        uid = pwd.getpwnam(name).pw_uid
+    except KeyError:
+        return None
+    if not UID_MIN <= uid <= UID_MAX:
+        return f"{name!r} is a system account of this machine (uid {uid})"
+    return None
+
+
+def login_refusal(state: Path, name: str, courses: list[str]) -> str | None:
+    """Why a login from a platform may not use the Unix account ``name``, or None if it may.
+
+    The account must be one the hub made (or its cohort named), or not exist yet: a platform's
+    claim must never open root's, a grader's, a system account or anybody else's account.
+    """
+    if reserved_name(name, courses):
+        return f"your user name on the platform becomes {name!r}, a name reserved for this machine's own accounts"
+    try:
+        uid = pwd.getpwnam(name).pw_uid
+    except KeyError:
+        try:
+            grp.getgrnam(name)
+        except KeyError:
+            return None
+        return f"your user name on the platform becomes {name!r}, the name of a Unix group of this machine"
+    if hub_accounts(state).get(name) != uid:
+        return (f"your user name on the platform becomes {name!r}, an account of this machine that the hub "
+                "did not create")
+    return None
+
+
+def create_hub_account(state: Path, name: str) -> None:
+    """Create the Unix account ``name`` with a private home, if missing, and record it as the hub's."""
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        run(["useradd", "--create-home", "--shell", "/bin/bash", name])
+        record_accounts(state, [name])
+    os.chmod(pwd.getpwnam(name).pw_dir, 0o700)
+
+
 # --- 3. The state folder ------------------------------------------------------------------------
 
 def publish_course(state: Path, log=print) -> Path:
@@ -214,10 +313,22 @@ c.Authenticator.plugin_class = CourseAuthPlugin
 """
 
 
-def course_settings(course_id: str, folder: Path, exchange: Path) -> str:
+#: Where the hub on Kubernetes records each learner's uid, in the exchange (values.yaml, 20-uid-per-learner).
+LEARNER_UIDS_RECORD = Path(".hub") / "learner-uids.json"
+
+
+def course_settings(course_id: str, folder: Path, exchange: Path, learner_uids: Path | None = None) -> str:
     """The nbgrader settings of a course on a hub: the course's own (``exercises/nbgrader_config.py``)
-    and where this course lives. The Kubernetes formgrader uses the same (course-grader.yaml)."""
+    and where this course lives. The Kubernetes formgrader uses the same (course-grader.yaml).
+
+    Collection refuses any submission that is not the named learner's own (its owner is not their
+    uid): ``learner_uids`` is the hub's record of those uids on Kubernetes; on one machine, each
+    learner's Unix account gives it.
+    """
     settings = (COURSE_ROOT / "exercises" / "nbgrader_config.py").read_text(encoding="utf-8")
+    collect = '\nc.ExchangeFactory.collect = "autograder.exchange_collect.OwnerCheckedCollect"\n'
+    if learner_uids is not None:
+        collect += f"c.OwnerCheckedCollect.learner_uids = {str(learner_uids)!r}\n"
     return (
         settings
         + "\n# --- The course on a hub (deploy/hub_setup.py) ---------------------------------------\n"
@@ -225,6 +336,7 @@ def course_settings(course_id: str, folder: Path, exchange: Path) -> str:
         + f"c.CourseDirectory.root = {str(folder)!r}\n"
         + f"c.Exchange.root = {str(exchange)!r}\n"
         + "c.Exchange.path_includes_course = True\n"
+        + collect
         + COURSE_AUTH_PLUGIN.format(course_id=course_id)
     )
 
@@ -233,12 +345,43 @@ def course_folder(state: Path, course_id: str) -> Path:
     return state / "courses" / course_id
 
 
+#: A course's folders in the exchange, with the modes nbgrader's release gives them: anyone may read
+#: the released exercises; learners may submit into the inbox but not list it (its set-gid bit gives
+#: submissions the course's group); feedback is found only by its secret file name.
+EXCHANGE_FOLDERS = {"": 0o755, "outbound": 0o755, "inbound": 0o2733, "feedback": 0o711}
+
+
+def set_up_course_exchange(exchange: Path, course_id: str, uid: int, gid: int) -> None:
+    """Create the course's folders in the exchange, owned by its grader account (``uid``)."""
+    for name, mode in EXCHANGE_FOLDERS.items():
+        path = exchange / course_id / name
+        if path.is_symlink() or (path.exists() and path.lstat().st_uid != uid):
+            owner = path.lstat().st_uid
+            raise SetupError(
+                f"{path} belongs to uid {owner} ({_user_name(owner)}), not to the course's grader account: "
+                "someone created it before the course was set up. Look at what it holds, remove it "
+                f"(rm -r '{path}'), then run the set-up again.")
+        path.mkdir(exist_ok=True)
+        os.chown(path, uid, gid)
+        path.chmod(mode)
+
+
+def _user_name(uid: int) -> str:
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return "no account"
+
+
 def set_up_course(state: Path, course_id: str, instructors: list[str]) -> Path:
-    """Create the course's grader account and nbgrader folder, readable by its instructors only."""
+    """Create the course's grader account, its folders in the exchange and its nbgrader folder,
+    readable by its instructors only (the group holds them and the grader account, nobody else)."""
     group = instructors_group(course_id)
     ensure_group(group)
     grader = grader_account(course_id)
-    ensure_user(grader, groups=[group])
+    ensure_user(grader)
+    sync_group_members(group, [grader] + list(instructors))
+    set_up_course_exchange(state / "exchange", course_id, pwd.getpwnam(grader).pw_uid, grp.getgrnam(group).gr_gid)
     folder = course_folder(state, course_id)
     folder.mkdir(parents=True, exist_ok=True)
     source = folder / "source"
@@ -289,18 +432,22 @@ def set_up(state: Path = DEFAULT_STATE, cohort: dict | None = None, log=print) -
     private.chmod(0o700)
     exchange = state / "exchange"
     exchange.mkdir(exist_ok=True)
-    exchange.chmod(0o1777)  # anyone may create their course folder, nobody may remove another's
+    os.chown(exchange, 0, 0)
+    exchange.chmod(0o755)  # only the set-up creates course folders (set_up_course_exchange)
     (state / "courses").mkdir(exist_ok=True)
     (state / "courses").chmod(0o755)
-    repository = publish_course(state, log=log)
 
     instructors, learners = cohort_accounts(cohort)
+    refusals = [why for name in learners + instructors if (why := cohort_refusal(name, list(cohort["courses"])))]
+    if refusals:
+        raise SetupError("The cohort names accounts the hub must not use: " + "; ".join(refusals)
+                         + ". Give these people other user names in the cohort file.")
+    repository = publish_course(state, log=log)
     for name in learners + instructors:
         ensure_user(name)
+    record_accounts(state, learners + instructors)
     for course_id, course in cohort["courses"].items():
         set_up_course(state, course_id, course.get("instructors", []))
-        for name in course.get("instructors", []):
-            ensure_user(name, groups=[instructors_group(course_id)])
     passwords = demo_passwords(state, instructors + learners)
     courses = {
         course_id: {**course, "grader": grader_account(course_id), "group": instructors_group(course_id)}
@@ -329,12 +476,13 @@ def main(argv: list[str] | None = None) -> int:
                         "(default: the demo cohort)")
     parser.add_argument("--environment-only", action="store_true", help="only install the shared environment")
     parser.add_argument("--course-settings", metavar="COURSE",
-                        help="only print the nbgrader_config.py of COURSE in STATE/courses/COURSE (for Kubernetes: "
-                        "--state /srv/nbgrader)")
+                        help="only print the nbgrader_config.py of COURSE in STATE/courses/COURSE, for Kubernetes "
+                        "(--state /srv/nbgrader): collection checks learners' uids in the hub's record on the exchange")
     arguments = parser.parse_args(argv)
     if arguments.course_settings:
-        course = arguments.course_settings
-        print(course_settings(course, course_folder(arguments.state, course), arguments.state / "exchange"), end="")
+        course, exchange = arguments.course_settings, arguments.state / "exchange"
+        print(course_settings(course, course_folder(arguments.state, course), exchange,
+                              learner_uids=exchange / LEARNER_UIDS_RECORD), end="")
         return 0
     try:
         if arguments.environment_only:

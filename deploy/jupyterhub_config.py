@@ -25,9 +25,7 @@ COURSE_HUB_INSTANCE            a mark given to every process the hub starts (cle
 import hashlib
 import json
 import os
-import pwd
 import re
-import subprocess
 import sys
 from pathlib import Path
 
@@ -96,6 +94,7 @@ c.JupyterHub.cleanup_proxy = True
 # (deploy/server_zygote.py): a third of the processor time per start, and shared memory.
 # COURSE_HUB_PRELOAD=0 starts each server as a new process instead.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import hub_setup  # noqa: E402
 from preload_spawner import PreloadedLocalProcessSpawner  # noqa: E402
 
 c.JupyterHub.spawner_class = PreloadedLocalProcessSpawner
@@ -123,13 +122,13 @@ c.Spawner.environment = {
 SERVER_SCOPES = ["users:activity!user", "access:servers!server", "read:users:name!user", "read:users:groups!user"]
 
 # --- nbgrader: one course service (formgrader) per course, groups and roles ---------------------
-groups = {}
+# Group memberships are set at each login (the authenticators below): from the cohort in hub.json
+# (native logins) or from the launch (LTI), so that someone who no longer teaches a course loses
+# its formgrader at their next login.
 roles = [{"name": "server", "scopes": SERVER_SCOPES}]
 services = []
 for port, (course_id, course) in zip(SERVICE_PORTS, COURSES.items()):
     folder = STATE / "courses" / course_id
-    groups[f"nbgrader-{course_id}"] = {"users": list(course.get("learners", []))}
-    groups[f"formgrade-{course_id}"] = {"users": list(course.get("instructors", []))}
     roles.append({
         "name": f"formgrade-{course_id}",
         "description": f"Instructors of {course_id}: open its formgrader",
@@ -191,14 +190,29 @@ def unix_name(name: str) -> str:
     return clean
 
 
-def ensure_unix_user(spawner) -> None:
-    """Before a server starts: create the user's Unix account and private home if missing (LTI)."""
-    name = spawner.user.name
-    try:
-        pwd.getpwnam(name)
-    except KeyError:
-        subprocess.run(["useradd", "--create-home", "--shell", "/bin/bash", name], check=True)
-    os.chmod(pwd.getpwnam(name).pw_dir, 0o700)
+def check_unix_user(spawner) -> None:
+    """Before a server starts: its Unix account must be one the hub made (LTI logins make it)."""
+    refusal = hub_setup.login_refusal(STATE, spawner.user.name, list(COURSES))
+    if refusal or spawner.user.name not in hub_setup.hub_accounts(STATE):
+        raise RuntimeError(f"Not starting a server for {spawner.user.name}: {refusal or 'no Unix account yet'}. "
+                           "Log in again from the platform.")
+
+
+def launch_groups(current: set[str], course_id: str | None, teaches: bool) -> list[str]:
+    """The hub groups after a launch: the launch's course decides the user's role in that course
+    (an instructor who launches as a learner loses the formgrader); other courses' groups stay."""
+    if not course_id:
+        return sorted(current)
+    others = current - {f"formgrade-{course_id}", f"nbgrader-{course_id}"}
+    return sorted(others | {f"{'formgrade' if teaches else 'nbgrader'}-{course_id}"})
+
+
+def cohort_groups(name: str) -> list[str]:
+    """The hub groups of ``name`` in the cohort as it is now (hub.json, rewritten by each set-up)."""
+    courses = json.loads((STATE / "hub.json").read_text())["courses"]
+    return sorted([f"nbgrader-{course_id}" for course_id, course in courses.items() if name in course.get("learners", [])]
+                  + [f"formgrade-{course_id}" for course_id, course in courses.items()
+                     if name in course.get("instructors", [])])
 
 
 if LOGIN == "lti13":
@@ -207,26 +221,41 @@ if LOGIN == "lti13":
     ROLES_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/roles"
     CONTEXT_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/context"
 
-    class CourseLTI13Authenticator(LTI13Authenticator):
-        """LTI 1.3 logins: Unix-safe user names, and the course's hub groups from the launch.
+    from tornado import web
 
-        A launch from a platform course listed in ``LTI13["courses"]`` puts the user in that
-        course's ``formgrade-<course>`` group (instructor roles) or ``nbgrader-<course>`` group
-        (everyone else); groups from earlier launches are kept.
+    class CourseLTI13Authenticator(LTI13Authenticator):
+        """LTI 1.3 logins: Unix-safe user names, the user's own Unix account, and the course's hub
+        groups from the launch.
+
+        The user name must map to an account the hub made, or to a new one, which is made now:
+        never to root, a system account, a course's grader account, or any other account of the
+        machine (the login is refused with a message). A launch from a platform course listed in
+        ``LTI13["courses"]`` sets the user's group in that course: ``formgrade-<course>``
+        (instructor roles) or ``nbgrader-<course>`` (everyone else), in place of the other one;
+        groups of other courses stay.
         """
 
         async def authenticate(self, handler, data=None):
             model = await super().authenticate(handler, data)
             claims = model.get("auth_state") or {}
             model["name"] = unix_name(model["name"])
+            refusal = hub_setup.login_refusal(STATE, model["name"], list(COURSES))
+            if refusal:
+                self.log.warning("Refused the LTI login of %s: %s", model["name"], refusal)
+                raise web.HTTPError(403, "%s", f"This hub cannot log you in: {refusal}. Ask the hub's administrator "
+                                    "to map your platform account to another user name.")
+            try:
+                hub_setup.create_hub_account(STATE, model["name"])
+            except hub_setup.SetupError as error:
+                self.log.error("Could not create the Unix account of %s: %s", model["name"], error)
+                raise web.HTTPError(500, "The hub could not create your account: ask the hub's administrator "
+                                    "(the hub's log says why).")
             existing = handler.find_user(model["name"])
-            names = {group.name for group in existing.groups} if existing else set()
             context = claims.get(CONTEXT_CLAIM) or {}
             course_id = LTI13["courses"].get(str(context.get("id", ""))) or LTI13["courses"].get(str(context.get("label", "")))
-            if course_id:
-                teaches = set(claims.get(ROLES_CLAIM) or []) & set(LTI13["instructor_roles"])
-                names.add(f"{'formgrade' if teaches else 'nbgrader'}-{course_id}")
-            model["groups"] = sorted(names)
+            teaches = bool(set(claims.get(ROLES_CLAIM) or []) & set(LTI13["instructor_roles"]))
+            model["groups"] = launch_groups({group.name for group in existing.groups} if existing else set(),
+                                            course_id, teaches)
             return model
 
     c.JupyterHub.authenticator_class = CourseLTI13Authenticator
@@ -235,14 +264,15 @@ if LOGIN == "lti13":
     c.LTI13Authenticator.client_id = set(LTI13["client_id"])
     c.Authenticator.allow_all = True  # the platform decides who may launch
     c.Authenticator.manage_groups = True  # course groups come from the launches
-    c.Spawner.pre_spawn_hook = ensure_unix_user
+    c.Spawner.pre_spawn_hook = check_unix_user
 else:
     from nativeauthenticator import NativeAuthenticator
     from nativeauthenticator.orm import UserInfo
 
     class CourseNativeAuthenticator(NativeAuthenticator):
         """Local logins with a password per account; the set-up's accounts exist from the start
-        (``<state>/hub/demo-accounts.json``, readable by root only); nobody can sign up."""
+        (``<state>/hub/demo-accounts.json``, readable by root only); nobody can sign up. Each login
+        sets the user's course groups from the cohort as it is then (``hub.json``)."""
 
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
@@ -256,11 +286,15 @@ else:
                     self.db.add(UserInfo(username=name, password=hashed, is_authorized=True))
             self.db.commit()
 
+        async def authenticate(self, handler, data):
+            name = await super().authenticate(handler, data)
+            return {"name": name, "groups": cohort_groups(name)} if name else None
+
     c.JupyterHub.authenticator_class = CourseNativeAuthenticator
+    c.Authenticator.manage_groups = True  # course groups come from the cohort, at each login
     c.NativeAuthenticator.enable_signup = False
     c.NativeAuthenticator.check_common_password = True
     c.NativeAuthenticator.minimum_password_length = 10
     c.NativeAuthenticator.allowed_failed_logins = 5
     c.NativeAuthenticator.seconds_before_next_try = 60
     c.Authenticator.allowed_users = set(SETTINGS["instructors"]) | set(SETTINGS["learners"])
-    c.JupyterHub.load_groups = groups

@@ -4,7 +4,8 @@ Everything else is LocalProcessSpawner's: each server runs as the learner's Unix
 home, with the same command and environment; the hub stops and polls it by its process id. Only
 the start differs: instead of a new Python process importing Jupyter from scratch, the hub asks the
 zygote (one root process per hub, started at the first spawn, ended with the hub) to fork a child
-that becomes the learner. ``c.PreloadedLocalProcessSpawner.preload = False`` falls back to a plain
+that becomes the learner. The request (with the server's API token) is read by that child only,
+never by the zygote. ``c.PreloadedLocalProcessSpawner.preload = False`` falls back to a plain
 LocalProcessSpawner start.
 """
 
@@ -96,4 +97,6 @@ class PreloadedLocalProcessSpawner(LocalProcessSpawner):
                 if not chunk:
                     break
                 data += chunk
+        if not data:
+            raise RuntimeError(f"the server zygote's child could not become {self.user.name} (see the hub's log)")
         return json.loads(data)

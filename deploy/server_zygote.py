@@ -12,6 +12,11 @@ also needs less memory.
 Protocol, on a Unix socket only root can open: the hub sends one JSON request per connection
 (``uid``, ``gid``, ``groups``, ``home``, ``env``, ``argv``) and reads back ``{"pid": N}``.
 
+This process forks as soon as a connection arrives and never reads it: the request, with the
+learner's API token in ``env``, is read by the child that becomes that learner. So no request ever
+enters this process's memory, and no learner's server, forked from it later, starts with a copy of
+another learner's token.
+
 Usage: python server_zygote.py SOCKET_PATH   (it ends when the hub that started it ends)
 """
 
@@ -106,6 +111,37 @@ def run_server() -> int:
     return status if isinstance(status, int) else (0 if status is None else 1)
 
 
+def read_request(connection: socket.socket) -> dict:
+    """The hub's request: one line of JSON."""
+    data = b""
+    while not data.endswith(b"\n"):
+        chunk = connection.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    return json.loads(data)
+
+
+def child(listener: socket.socket, connection: socket.socket) -> None:
+    """In the forked child: read the request, become the learner, tell the hub our pid, run the server."""
+    listener.close()
+    status = 1
+    try:
+        with connection:
+            request = read_request(connection)
+            become(request)
+            connection.sendall(json.dumps({"pid": os.getpid()}).encode() + b"\n")
+        status = run_server()
+    except BaseException:  # noqa: BLE001 (the child must never return into the parent's loop)
+        import traceback
+
+        traceback.print_exc()
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
+
+
 def serve(path: str) -> None:
     if os.path.exists(path):
         os.unlink(path)
@@ -117,36 +153,11 @@ def serve(path: str) -> None:
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel: no zombies
     while True:
         connection, _ = listener.accept()
-        with connection:
-            data = b""
-            while not data.endswith(b"\n"):
-                chunk = connection.recv(65536)
-                if not chunk:
-                    break
-                data += chunk
-            try:
-                request = json.loads(data)
-            except ValueError:
-                continue
-            sys.stdout.flush()
-            sys.stderr.flush()
-            pid = os.fork()
-            if pid == 0:
-                listener.close()
-                connection.close()
-                status = 1
-                try:
-                    become(request)
-                    status = run_server()
-                except BaseException:  # noqa: BLE001 (the child must never return into this loop)
-                    import traceback
-
-                    traceback.print_exc()
-                finally:
-                    sys.stdout.flush()
-                    sys.stderr.flush()
-                    os._exit(status)
-            connection.sendall(json.dumps({"pid": pid}).encode() + b"\n")
+        sys.stdout.flush()
+        sys.stderr.flush()
+        if os.fork() == 0:
+            child(listener, connection)
+        connection.close()  # unread: the request is the child's alone
 
 
 def main() -> None:

@@ -7,12 +7,17 @@ workflow runs once, in the fixtures: the instructor releases the exercise of bot
 learners launch a lesson through the site's nbgitpuller link, fetch the exercise, answer and submit;
 the instructor collects and grades course A in the formgrader, the hub restarts, the instructor grades
 course B with the course's autograder and returns feedback, and the learners fetch it. Each test then asks one question about the result.
+
+Learners also attack the hub along the way, as anyone with a terminal in their JupyterLab could
+(``as_user``): before the release, one tries to take a course's place in the exchange; before the
+collection, one hands in work under a classmate's name and a link to the solutions under their own.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import pwd
 import re
 import shutil
 import subprocess
@@ -44,6 +49,8 @@ COHORT = {
     }
 }
 COURSE_OF = {LEARNER_1: COURSE_A, LEARNER_2: COURSE_A, LEARNER_3: COURSE_B}
+#: A course that is not set up on the hub (yet): its exchange folder must not be a learner's to make.
+FUTURE_COURSE = "local-governance-2028"
 #: Learners 1 and 3 answer every question (20 automatic points of 25); learner 2 submits the
 #: exercise as fetched (0 points).
 EXPECTED_SCORE = {LEARNER_1: 20.0, LEARNER_2: 0.0, LEARNER_3: 20.0}
@@ -126,11 +133,42 @@ def launched(hub, hub_state, people, lesson):
     return {name: people[name].launch(link) for name in COURSE_OF}
 
 
+def squat_the_exchange(exchange: Path) -> dict[str, subprocess.CompletedProcess]:
+    """Learner 1 tries to take courses' places in the exchange before their instructors release."""
+    attempts = {
+        "create the exchange folder of a course not set up yet": f"mkdir {exchange / FUTURE_COURSE}",
+        "create a released exercise's folder in another course": f"mkdir -p {exchange / COURSE_B / 'outbound' / ASSIGNMENT}",
+        "move another course's exchange folder away": f"mv {exchange / COURSE_B} {exchange / 'moved'}",
+    }
+    return {what: as_user(LEARNER_1, command) for what, command in attempts.items()}
+
+
+def forge_submissions(exchange: Path, course: Path) -> subprocess.CompletedProcess:
+    """Learner 2 hands in their own (unanswered) notebook under learner 1's name, newer than learner
+    1's submission, and a link to the instructors' solutions under their own name."""
+    inbound = exchange / COURSE_A / "inbound"
+    solutions = course / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    script = f"""
+        set -e
+        now=$(date -u '+%Y-%m-%d %H:%M:%S.%6N UTC')
+        forged="{inbound}/{LEARNER_1}+{ASSIGNMENT}+$now+forged"
+        cp -r /home/{LEARNER_2}/{COURSE_A}/{ASSIGNMENT} "$forged"
+        echo "$now" > "$forged/timestamp.txt"
+        linked="{inbound}/{LEARNER_2}+{ASSIGNMENT}+$now+linked"
+        mkdir "$linked"
+        ln -s {solutions} "$linked/{ASSIGNMENT}.ipynb"
+        echo "$now" > "$linked/timestamp.txt"
+    """
+    return as_user(LEARNER_2, script)
+
+
 @pytest.fixture(scope="module")
 def workflow(hub, hub_state, people, launched):
     """Release, fetch, answer, submit, grade (with a hub restart in the middle), return feedback."""
     teacher = people[TEACHER]
+    exchange = hub.state / "exchange"
     record = {"lists_before_release": {}, "scores_before_restart": {}, "scores_after_restart": {}}
+    record["squatting"] = squat_the_exchange(exchange)
     for course_id in (COURSE_A, COURSE_B):
         teacher.formgrader_action(course_id, f"assignment/{ASSIGNMENT}/assign")
         teacher.formgrader_action(course_id, f"assignment/{ASSIGNMENT}/release")
@@ -149,7 +187,8 @@ def workflow(hub, hub_state, people, launched):
             learner.write_notebook(path, answered(notebook, source))
         learner.assignment_action("submit", course_id, ASSIGNMENT)
 
-    teacher.formgrader_action(COURSE_A, f"assignment/{ASSIGNMENT}/collect")
+    record["forgery"] = forge_submissions(exchange, hub_setup.course_folder(hub.state, COURSE_A))
+    record["collect_a"] = teacher.formgrader_action(COURSE_A, f"assignment/{ASSIGNMENT}/collect")
     for name in (LEARNER_1, LEARNER_2):
         teacher.formgrader_action(COURSE_A, f"submission/{ASSIGNMENT}/{name}/autograde")
     record["scores_before_restart"] = scores(teacher, COURSE_A)
@@ -298,6 +337,105 @@ def test_a_learner_cannot_list_the_exchange_inbox_or_read_others_work_or_the_gra
         result = as_user(LEARNER_2, command)
         assert result.returncode != 0 and "Permission denied" in result.stderr, f"a learner could {what}"
     assert as_user(TEACHER, f"test -r {course / 'gradebook.db'}").returncode == 0, "the instructor cannot read the gradebook"
+
+
+def test_a_learner_cannot_create_or_take_a_courses_folder_in_the_exchange(hub_state, workflow):
+    state, _ = hub_state
+    for what, result in workflow["squatting"].items():
+        assert result.returncode != 0 and "Permission denied" in result.stderr, f"a learner could {what}"
+    assert not (state / "exchange" / FUTURE_COURSE).exists()
+    assert workflow["scores_b"] == {LEARNER_3: EXPECTED_SCORE[LEARNER_3]}, "the other course's release did not work"
+
+
+def test_work_handed_in_under_a_classmates_name_is_refused_reported_and_the_classmates_grade_kept(hub_state, workflow):
+    state, _ = hub_state
+    assert workflow["forgery"].returncode == 0, workflow["forgery"].stderr
+    refused = [line for line in workflow["collect_a"]["log"].splitlines() if line.startswith("[ERROR] Refused")]
+    forged = [line for line in refused if f"{LEARNER_1}+{ASSIGNMENT}+" in line and "+forged" in line]
+    assert forged and f"belongs to {LEARNER_2}" in forged[0], workflow["collect_a"]["log"]
+    report = (hub_setup.course_folder(state, COURSE_A) / "refused-submissions.log").read_text()
+    assert "+forged" in report and f"claims {LEARNER_1}" in report
+    assert workflow["scores_before_restart"][LEARNER_1] == EXPECTED_SCORE[LEARNER_1], "the classmate's work was replaced"
+
+
+def test_a_link_to_the_solutions_in_a_submission_is_refused_so_the_solutions_are_never_graded(hub_state, workflow):
+    state, _ = hub_state
+    refused = [line for line in workflow["collect_a"]["log"].splitlines() if line.startswith("[ERROR] Refused")]
+    assert any(f"{LEARNER_2}+{ASSIGNMENT}+" in line and "+linked" in line for line in refused), workflow["collect_a"]["log"]
+    assert "+linked" in (hub_setup.course_folder(state, COURSE_A) / "refused-submissions.log").read_text()
+    assert workflow["scores_before_restart"][LEARNER_2] == EXPECTED_SCORE[LEARNER_2], "the solutions were graded"
+
+
+def processes_of(uid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and entry.stat().st_uid == uid:
+                found.append(int(entry.name))
+        except OSError:
+            pass
+    return found
+
+
+def found_in_memory(pid: int, needles: set[str]) -> set[str]:
+    """Which of ``needles`` are in the writable memory of process ``pid`` (its heap, stacks, data):
+    what code running in that process could read of itself through /proc/self/mem."""
+    wanted = {needle.encode(): needle for needle in needles}
+    overlap = max(map(len, wanted), default=1)
+    found = set()
+    try:
+        maps = Path(f"/proc/{pid}/maps").read_text().splitlines()
+        memory = open(f"/proc/{pid}/mem", "rb", buffering=0)
+    except OSError:
+        return found
+    with memory:
+        for line in maps:
+            addresses, permissions = line.split()[:2]
+            if not permissions.startswith("rw"):
+                continue
+            start, end = (int(address, 16) for address in addresses.split("-"))
+            previous = b""
+            while start < end:
+                try:
+                    memory.seek(start)
+                    chunk = memory.read(min(1 << 24, end - start))
+                except (OSError, ValueError, OverflowError):
+                    break
+                window = previous + chunk
+                found |= {text for data, text in wanted.items() if data in window}
+                previous = chunk[-overlap:]
+                start += len(chunk) or (end - start)
+    return found
+
+
+def test_no_learners_api_token_stays_in_the_server_zygote_or_in_another_learners_server(hub, people, workflow):
+    tokens = {name: people[name].run_code("import os; print(os.environ['JUPYTERHUB_API_TOKEN'])").strip()
+              for name in COURSE_OF}
+    assert all(len(token) >= 32 for token in tokens.values()), tokens
+    zygotes = [pid for pid in marked_processes(hub.mark)
+               if Path(f"/proc/{pid}").stat().st_uid == 0 and b"server_zygote.py" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+    assert len(zygotes) == 1, "no server zygote: the check below would prove nothing"
+    assert found_in_memory(zygotes[0], set(tokens.values())) == set(), "the root zygote keeps learners' tokens"
+    for name in COURSE_OF:
+        processes = processes_of(pwd.getpwnam(name).pw_uid)
+        assert any(found_in_memory(pid, {tokens[name]}) for pid in processes), "the memory scan finds nothing at all"
+        others = {tokens[other] for other in COURSE_OF if other != name}
+        for pid in processes:
+            assert found_in_memory(pid, others) == set(), f"{name}'s server holds another learner's token"
+
+
+def test_an_instructor_removed_from_a_course_loses_its_formgrader_and_folder_at_the_next_login(hub, hub_state, workflow):
+    state, settings = hub_state
+    cohort = json.loads(json.dumps(COHORT))
+    cohort["courses"][COURSE_B]["instructors"] = []
+    hub_setup.set_up(state, cohort, log=lambda message: None)
+    teacher = HubUser(hub.url, TEACHER, settings["passwords"][TEACHER])
+    teacher.login()
+    teacher.create_token()
+    assert teacher.formgrader("GET", COURSE_B, "api/assignments").status_code == 403, "a former instructor kept the formgrader"
+    assert teacher.formgrader("GET", COURSE_A, "api/assignments").status_code == 200
+    result = as_user(TEACHER, f"ls {hub_setup.course_folder(state, COURSE_B) / 'source'}")
+    assert result.returncode != 0 and "Permission denied" in result.stderr, "a former instructor can still read the solutions"
 
 
 # --- Stopping ---------------------------------------------------------------------------------

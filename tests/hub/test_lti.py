@@ -8,6 +8,7 @@ posts it back, as the learner's browser does. The hub is configured through the 
 
 from __future__ import annotations
 
+import html
 import http.server
 import json
 import os
@@ -62,6 +63,15 @@ class Platform:
 
     def launch(self, hub_url: str, email: str, role: str) -> HubUser:
         """A person clicks the course's activity in the platform; return them logged in to the hub."""
+        user, back = self.launch_response(hub_url, email, role)
+        assert back.status_code == 302, back.text[:500]
+        assert any(c.name.startswith("jupyterhub-hub-login") for c in user.session.cookies), "no login cookie"
+        user.name = user.session.get(f"{hub_url}/hub/api/user", headers={
+            "X-XSRFToken": user._xsrf("/hub/api")}).json()["name"]
+        return user
+
+    def launch_response(self, hub_url: str, email: str, role: str):
+        """A person clicks the course's activity; return them and the hub's answer to the launch."""
         user = HubUser(hub_url, name="", password="")
         start = user.session.post(f"{hub_url}/hub/lti13/oauth_login", allow_redirects=False, data={
             "iss": ISSUER, "login_hint": email, "target_link_uri": f"{hub_url}/hub/home",
@@ -84,11 +94,7 @@ class Platform:
         id_token = jwt.encode(claims, self.key, algorithm="RS256", headers={"kid": "platform-key-1"})
         back = user.session.post(request["redirect_uri"][0], allow_redirects=False,
                                  data={"id_token": id_token, "state": request["state"][0]})
-        assert back.status_code == 302, back.text[:500]
-        assert any(c.name.startswith("jupyterhub-hub-login") for c in user.session.cookies), "no login cookie"
-        user.name = user.session.get(f"{hub_url}/hub/api/user", headers={
-            "X-XSRFToken": user._xsrf("/hub/api")}).json()["name"]
-        return user
+        return user, back
 
 
 @pytest.fixture(scope="module")
@@ -139,3 +145,37 @@ def test_an_instructor_launched_from_the_platform_reaches_the_course_formgrader(
     teacher.create_token()
     assert teacher.model()["groups"] == [f"formgrade-{COURSE}"]
     assert teacher.formgrader("GET", COURSE, "api/assignments").status_code == 200
+
+
+#: An account of the machine that the hub did not create (an administrator's, a service's).
+OUTSIDER = "hubtest-outsider"
+
+
+@pytest.mark.parametrize("claim, why", [
+    ("root", "reserved"),
+    (f"grader-{COURSE}", "reserved"),
+    (OUTSIDER, "did not create"),
+    ("daemon", "did not create"),
+])
+def test_a_launch_that_maps_to_root_a_grader_or_an_account_the_hub_did_not_create_is_refused(lti_hub, claim, why):
+    hub, platform, created = lti_hub
+    if claim == OUTSIDER:
+        subprocess.run(["useradd", "--create-home", OUTSIDER], capture_output=True)
+        created.append(OUTSIDER)
+    user, answer = platform.launch_response(hub.url, claim, LEARNER_ROLE)
+    assert answer.status_code == 403, f"the hub logged a platform user in as {claim!r}"
+    page = html.unescape(answer.text)
+    assert "This hub cannot log you in" in page and repr(claim) in page and why in page, page[-2000:]
+    assert not any(c.name.startswith("jupyterhub-hub-login") for c in user.session.cookies)
+
+
+def test_an_instructor_who_launches_again_as_a_learner_loses_the_formgrader(lti_hub):
+    hub, platform, created = lti_hub
+    teacher = platform.launch(hub.url, "former.teacher@example.org", INSTRUCTOR_ROLE)
+    created.append(teacher.name)
+    teacher.create_token()
+    assert teacher.formgrader("GET", COURSE, "api/assignments").status_code == 200
+    again = platform.launch(hub.url, "former.teacher@example.org", LEARNER_ROLE)
+    again.create_token()
+    assert again.model()["groups"] == [f"nbgrader-{COURSE}"]
+    assert again.formgrader("GET", COURSE, "api/assignments").status_code == 403, "a former instructor kept the formgrader"
