@@ -89,11 +89,11 @@ def course_messages(source: str) -> list[Message]:
     try:
         from IPython.core.inputtransformer2 import TransformerManager
 
-        tree = ast.parse(TransformerManager().transform_cell(source))
+        module = ast.parse(TransformerManager().transform_cell(source))
     except (SyntaxError, ValueError, ImportError):
         return []
     found = []
-    for node in ast.walk(tree):
+    for node in ast.walk(module):
         expression = None
         if isinstance(node, ast.Assert) and node.msg is not None:
             expression = node.msg

@@ -210,3 +210,37 @@ def learner_files() -> list[Path]:
             continue
         files.append(path)
     return files
+
+
+def course_texts(source) -> list[str]:
+    """The fixed texts of the messages written in the test cells of ``source``: the parts of each
+    check's message between the values it inserts (see ``autograder.hidden_outputs``)."""
+    from autograder.hidden_outputs import course_messages, is_test_cell
+
+    return [part.strip() for cell in source.cells if is_test_cell(cell)
+            for message in course_messages(cell.source) for part in message.parts if part and part.strip()]
+
+
+def shown_in_feedback(message: str, texts: list[str]) -> str | None:
+    """What the feedback shows of ``message``, a message as the learner's own run of the notebook
+    prints it: all of it when it is the course's fixed text, else the longest fixed text of the
+    course inside it; None when it is made of values the learner's code computed (the feedback
+    never shows those: they could carry a hidden test)."""
+    if any(message in text for text in texts):
+        return message
+    inside = [text for text in texts if len(text) >= 15 and text in message]
+    return max(inside, key=len) if inside else None
+
+
+def check_verdicts(text: str, source, messages: list[str]) -> None:
+    """The feedback page ``text`` (normalised) gives one verdict per test cell of ``source``, and
+    the course's part of each message a learner's run of the wrong submission prints."""
+    from autograder.hidden_outputs import is_test_cell
+
+    tests = sum(1 for cell in source.cells if is_test_cell(cell))
+    assert text.count("✔ Passed:") + text.count("✘ Not passed:") == tests, "one verdict per test"
+    texts = course_texts(source)
+    for message in messages:
+        shown = shown_in_feedback(message, texts)
+        if shown is not None:
+            assert normalise(shown) in text, shown

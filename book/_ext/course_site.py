@@ -47,9 +47,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from markupsafe import Markup
 from sphinx.application import Sphinx
@@ -655,7 +655,7 @@ def _comparable_url(url: str, root: Path) -> str:
     ``https://host/a/b``). A local path is made absolute from ``root``."""
     url = url.strip()
     if "://" in url:
-        parts = urlsplit(url)
+        parts = urllib.parse.urlsplit(url)
         host, path = (parts.hostname or "").lower(), parts.path
     elif ":" in url.split("/", 1)[0]:  # git's scp-like syntax, [user@]host:path
         address, path = url.split(":", 1)

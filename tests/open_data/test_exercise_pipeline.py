@@ -41,6 +41,7 @@ import pytest
 from autograder.secrets import leaks_in_text, secrets_of_notebook
 from modules.open_data import model
 from tests.exercise_pipeline import (
+    check_verdicts,
     HIDDEN_MARKERS,
     SOLUTION_MARKERS,
     UNANSWERED,
@@ -602,25 +603,26 @@ def test_does_a_wrong_submission_lose_only_the_points_of_its_mistakes(pipeline: 
 
 
 @pytest.mark.parametrize("student", sorted(WRONG_SUBMISSIONS))
-def test_does_feedback_show_the_learner_messages_but_no_hidden_test(pipeline: Pipeline, secrets, student):
+def test_does_feedback_show_the_learner_messages_but_no_hidden_test(pipeline: Pipeline, source, secrets, student):
     page = pipeline.feedback_page(student)
     assert page.exists(), "generate_feedback wrote no page:\n" + failure_report(pipeline.feedback)
     text = html_text(page.read_text(encoding="utf-8"))
     # Positive controls: a visible test line and the learner's message are found with the same text
     # extraction, so a hidden line that is not found is really absent, not lost in the HTML.
     assert normalise("bikes = read_bikes(BIKES_FILE)") in text
-    for message in LEARNER_MESSAGES[student]:
-        assert message in text
+    check_verdicts(text, source, LEARNER_MESSAGES[student])
     hidden = [secret for secret in secrets if secret.kind == "hidden test"]
     assert describe(leaks_in_text(text, hidden)) == [], f"hidden tests in the feedback of {student}"
 
 
-def test_does_the_feedback_of_a_failing_choice_name_the_smallest_group(pipeline: Pipeline, source):
-    """The model's own verdict reaches the learner: k, the records at risk and the smallest group."""
+def test_does_the_feedback_of_a_failing_choice_give_the_courses_message_not_the_kernels_verdict(pipeline: Pipeline):
+    """The model's verdict (k, the smallest group) is computed in the learner's kernel, where code
+    could replace it with a hidden test: the feedback gives the course's message instead, and the
+    learner reads the verdict when their own run of the visible check prints it."""
     verdict = model.check_release(model.synthetic_requests(), {"age": 0, "sex": 0, "neighbourhood": 0, "date": 0})
     text = html_text(pipeline.feedback_page("levels_raw").read_text(encoding="utf-8"))
-    assert normalise(verdict.message) in text
-    assert "The smallest group, aged" in verdict.message
+    assert normalise(verdict.message) not in text
+    assert "Your choice does not meet the town's requirements yet" in text and "✘ Not passed" in text
 
 
 def test_do_computations_without_a_written_answer_fail_at_the_pass_share(pipeline: Pipeline):
