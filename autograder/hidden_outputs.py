@@ -24,6 +24,7 @@ from __future__ import annotations
 import ast
 import builtins
 import re
+from functools import lru_cache
 
 from nbformat.notebooknode import NotebookNode
 from nbformat.v4 import new_markdown_cell
@@ -84,15 +85,17 @@ def message_parts(node: ast.AST) -> list[str | None] | None:
     return None
 
 
-def course_messages(source: str) -> list[Message]:
-    """The messages of the checks in a test cell's source, in order."""
+@lru_cache(maxsize=256)
+def course_messages(source: str) -> tuple[Message, ...]:
+    """The messages of the checks in a test cell's source, in order (parsed once per source: a test
+    cell is the same in every submission)."""
     try:
         from IPython.core.inputtransformer2 import TransformerManager
 
         module = ast.parse(TransformerManager().transform_cell(source))
     except (SyntaxError, ValueError, ImportError):
-        return []
-    found = []
+        return ()
+    messages = []
     for node in ast.walk(module):
         expression = None
         if isinstance(node, ast.Assert) and node.msg is not None:
@@ -102,8 +105,8 @@ def course_messages(source: str) -> list[Message]:
             expression = node.exc.args[0]
         parts = message_parts(expression) if expression is not None else None
         if parts:
-            found.append(Message(parts))
-    return found
+            messages.append(Message(parts))
+    return tuple(messages)
 
 
 def is_test_cell(cell) -> bool:

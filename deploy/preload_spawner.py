@@ -25,6 +25,8 @@ from jupyterhub.spawner import LocalProcessSpawner
 from jupyterhub.utils import random_port
 from traitlets import Bool, Dict, Unicode
 
+from server_zygote import read_line  # this folder is on sys.path (jupyterhub_config.py puts it there)
+
 ZYGOTE = Path(__file__).resolve().parent / "server_zygote.py"
 
 
@@ -91,12 +93,7 @@ class PreloadedLocalProcessSpawner(LocalProcessSpawner):
             connection.settimeout(60)
             connection.connect(self.zygote_socket)
             connection.sendall(json.dumps(request).encode() + b"\n")
-            data = b""
-            while not data.endswith(b"\n"):
-                chunk = connection.recv(4096)
-                if not chunk:
-                    break
-                data += chunk
+            data = read_line(connection)
         if not data:
             raise RuntimeError(f"the server zygote's child could not become {self.user.name} (see the hub's log)")
         return json.loads(data)

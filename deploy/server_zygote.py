@@ -111,15 +111,21 @@ def run_server() -> int:
     return status if isinstance(status, int) else (0 if status is None else 1)
 
 
-def read_request(connection: socket.socket) -> dict:
-    """The hub's request: one line of JSON."""
+def read_line(connection: socket.socket) -> bytes:
+    """One line of the protocol (a JSON text and a newline), or what came before the connection
+    closed (empty when nothing did): the requests of the hub, and the zygote's answers."""
     data = b""
     while not data.endswith(b"\n"):
         chunk = connection.recv(65536)
         if not chunk:
             break
         data += chunk
-    return json.loads(data)
+    return data
+
+
+def read_request(connection: socket.socket) -> dict:
+    """The hub's request: one line of JSON."""
+    return json.loads(read_line(connection))
 
 
 def child(listener: socket.socket, connection: socket.socket) -> None:

@@ -94,6 +94,8 @@ def claim_uid(uid: int) -> None:
     """Make sure no process runs as ``uid`` before a new kernel takes it: any that does is left by
     an earlier kernel whose keeper had the same process id; it is killed. Raises
     :class:`LeftoverProcessError` if one survives."""
+    if not processes_of(uid):  # the usual case: one look at /proc per kernel
+        return
     kill_processes_of(uid)
     left = processes_of(uid)
     if left:
