@@ -17,7 +17,7 @@ import os
 import sys
 from pathlib import Path
 
-from .course import Course, CourseError
+from autograder.course import Course, CourseError
 
 EXIT_OK = 0
 EXIT_CANNOT_RUN = 2
@@ -99,18 +99,18 @@ def main(argv: list[str] | None = None) -> int:
     try:
         course = Course.open(arguments.course)
         if arguments.command == "grade":
-            from . import grade
+            from autograder.pipeline import grade
 
             run = grade.grade(course, arguments.assignment, arguments.student, arguments.jobs, arguments.force,
                               sandbox=not arguments.no_sandbox)
             print(run.summary())
         elif arguments.command == "export":
-            from . import export
+            from autograder.reporting import export
 
             rows = export.export(course, arguments.assignment, arguments.csv)
             print(f"Wrote {rows} rows to {arguments.csv}.")
         elif arguments.command == "report":
-            from . import report
+            from autograder.reporting import report
 
             page = report.report(course, arguments.assignment, arguments.out)
             print(f"Wrote the report of {arguments.assignment} to {page}.")

@@ -47,6 +47,8 @@ from nbgrader.exchange.default import (
 from nbgrader.utils import check_directory
 from traitlets import Unicode
 
+from autograder.nbgrader_compat import CollectHooks
+
 #: The file in the course folder that lists every refused entry, one line each.
 REPORT_NAME = "refused-submissions.log"
 
@@ -107,10 +109,10 @@ class HubReleaseFeedback(HubExchangeRoot, ExchangeReleaseFeedback):
     """nbgrader's feedback release, with the hub's exchange root (its folders made by the set-up)."""
 
 
-class OwnerCheckedCollect(HubExchangeRoot, ExchangeCollect):
+class OwnerCheckedCollect(HubExchangeRoot, CollectHooks, ExchangeCollect):
     """nbgrader's collect, which refuses every inbound entry that is not the named learner's own.
 
-    Only ``_path_to_record`` (where nbgrader reads an entry's name) and ``copy_files`` change: a
+    Only :meth:`submission_record` (what nbgrader reads from an entry's name) and ``copy_files`` change: a
     refused entry is grouped apart from the learner it names, so nbgrader's choice of each
     learner's latest submission (or latest before the due date) only ever sees their own entries.
     ``ExchangeCollect.check_owner = False`` turns the check off, as it turns off nbgrader's warning.
@@ -126,8 +128,7 @@ class OwnerCheckedCollect(HubExchangeRoot, ExchangeCollect):
         REPORT_NAME, help="The file, in the course folder, that lists every refused entry."
     ).tag(config=True)
 
-    def _path_to_record(self, path):
-        record = super()._path_to_record(path)
+    def submission_record(self, path, record):
         reason = self.forgery(path, record["username"]) if self.check_owner else None
         if reason:
             self.refuse(path, record["username"], reason)

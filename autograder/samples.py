@@ -42,14 +42,15 @@ def flags(cell) -> dict:
     return cell.get("metadata", {}).get("nbgrader", {})
 
 
+def typed_answer(source: str) -> str:
+    """The instructor's answer in a solution cell's ``source``, as a learner would type it: the
+    solution markers removed."""
+    return "\n".join(line for line in source.splitlines() if SOLUTION_BEGIN not in line and SOLUTION_END not in line)
+
+
 def answers_of(source) -> dict[str, str]:
     """The instructor's answer of each solution cell, as a learner would type it (markers removed)."""
-    answers = {}
-    for cell in source.cells:
-        if flags(cell).get("solution"):
-            lines = [line for line in cell.source.splitlines() if SOLUTION_BEGIN not in line and SOLUTION_END not in line]
-            answers[flags(cell)["grade_id"]] = "\n".join(lines)
-    return answers
+    return {flags(cell)["grade_id"]: typed_answer(cell.source) for cell in source.cells if flags(cell).get("solution")}
 
 
 def code_answers(source) -> list[str]:

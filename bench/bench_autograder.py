@@ -34,6 +34,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from autograder.samples import make_samples, submit  # noqa: E402
+from autograder.scores import assignment_scores  # noqa: E402
 
 TARGET_RATIO = 3.0
 SUBMISSIONS = int(os.environ.get("BENCH_SUBMISSIONS", "200"))
@@ -95,11 +96,9 @@ def scores(course: Path) -> dict[tuple[str, str, str, str], float | None]:
     table = {}
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}", course_id=COURSE_ID) as gradebook:
         for assignment in gradebook.assignments:
-            for submission in gradebook.assignment_submissions(assignment.name):
-                for notebook in submission.notebooks:
-                    for grade in notebook.grades:
-                        key = (assignment.name, submission.student_id, notebook.name, grade.name)
-                        table[key] = grade.score
+            for learner in assignment_scores(gradebook, assignment.name):
+                for part in learner.parts:
+                    table[assignment.name, learner.student, part.notebook, part.part] = part.score
     return table
 
 

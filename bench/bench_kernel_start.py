@@ -35,7 +35,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from autograder import isolation  # noqa: E402
-from autograder.isolation.launcher import GradingKernelClient  # noqa: E402
+from autograder.preprocessors.kernels import GradingKernelClient, GradingKernelManager  # noqa: E402
 
 KERNELS = int(os.environ.get("BENCH_KERNELS", "12"))
 IMPORTS = "import pandas, numpy, matplotlib"
@@ -105,7 +105,7 @@ async def measure() -> dict[str, list[float]]:
             work = folder / f"work-{sandboxed}"
             work.mkdir()
             name = "fork of the zygote, in the autograder's sandbox" if sandboxed else "fork of the zygote, no sandbox"
-            times[name] = [await ready(isolation.GradingKernelManager(kernel_name="python3"), cwd=str(work))
+            times[name] = [await ready(GradingKernelManager(kernel_name="python3"), cwd=str(work))
                            for _ in range(KERNELS)]
             launcher.close()
             isolation.use_launcher(None)

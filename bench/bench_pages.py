@@ -36,7 +36,7 @@ sys.path.insert(0, str(REPO))
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from scripts.start_course import CourseSiteHandler  # noqa: E402
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, lesson_docnames  # noqa: E402
+from scripts.site_pages import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, lesson_docnames  # noqa: E402
 
 TARGET_BYTES = 2 * 1024 * 1024
 HEAVY_SCRIPTS = re.compile(r"/_static/(widgets|mathjax)/")

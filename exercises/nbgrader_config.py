@@ -25,9 +25,9 @@ c.GenerateFeedback.preprocessors = [
 ]
 
 # One grading of an assignment at a time: nbgrader's autograde (the formgrader) shares the lock that
-# `autograder grade` holds for a whole run (autograder/lock.py); the other steps are nbgrader's own.
+# `autograder grade` holds for a whole run (autograder/pipeline/lock.py); the other steps are nbgrader's own.
 c.Autograde.sanitize_preprocessors = [
-    "autograder.lock.HoldGradingLock",
+    "autograder.preprocessors.HoldGradingLock",
     "nbgrader.preprocessors.ClearOutput",
     "nbgrader.preprocessors.DeduplicateIds",
     "nbgrader.preprocessors.OverwriteKernelspec",
@@ -42,7 +42,7 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.SaveAutoGrades",
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",
-    "autograder.lock.ReleaseGradingLock",
+    "autograder.preprocessors.ReleaseGradingLock",
 ]
 
 # Limits of `autograder grade`, which runs every submission in its sandbox (see the instructor

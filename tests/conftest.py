@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import socket
 import subprocess
 import sys
@@ -12,6 +11,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+
+from scripts.site_pages import toc_docnames  # noqa: E402,F401 (the pages every site test visits)
 
 COURSE_ROOT = Path(__file__).resolve().parent.parent
 
@@ -47,23 +48,6 @@ class BuiltSite:
 
     def page(self, docname: str) -> Path:
         return self.html / f"{docname}.html"
-
-
-def toc_docnames() -> list[str]:
-    """Every page of book/_toc.yml, as Sphinx docnames (paths without suffix)."""
-    toc = yaml.safe_load((COURSE_ROOT / "book" / "_toc.yml").read_text(encoding="utf-8"))
-    names = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                names.append(entry["file"])
-            walk(entry.get("sections"))
-            walk(entry.get("chapters"))
-
-    walk(toc.get("parts"))
-    walk(toc.get("chapters"))
-    return [re.sub(r"\.(md|ipynb)$", "", name) for name in names]
 
 
 def course_config() -> dict:

@@ -19,11 +19,16 @@ from types import SimpleNamespace
 
 import nbformat
 import pytest
-from nbgrader.api import Gradebook
 from traitlets.config.loader import PyFileConfigLoader
 
+from autograder.samples import SOLUTION_BEGIN, SOLUTION_END, answers_of, filled, submit
+from autograder.samples import flags as nbgrader_flags
+from autograder.samples import typed_answer as without_solution_markers  # noqa: F401 (for the module tests)
+from autograder.scores import read_scores
+from autograder.secrets import leaks_in_text
+
 REPO = Path(__file__).resolve().parents[1]
-SOLUTION_MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
+SOLUTION_MARKERS = (SOLUTION_BEGIN, SOLUTION_END)
 HIDDEN_MARKERS = ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
 #: A replacement answer that leaves the released stub in place, as if the learner skipped the part.
 UNANSWERED = None
@@ -36,19 +41,8 @@ def run_nbgrader(course: Path, environment: dict[str, str], *arguments: str) -> 
     )
 
 
-def nbgrader_flags(cell) -> dict:
-    return cell.get("metadata", {}).get("nbgrader", {})
-
-
 def normalise(text: str) -> str:
     return " ".join(text.split())
-
-
-def without_solution_markers(source: str) -> str:
-    """The instructor's answer as a learner would type it: the solution markers removed."""
-    return "\n".join(
-        line for line in source.splitlines() if not any(marker in line for marker in SOLUTION_MARKERS)
-    )
 
 
 def html_text(page: str) -> str:
@@ -68,30 +62,12 @@ def points_table(markdown: str) -> dict[str, int]:
     return table
 
 
-def submit(course: Path, student: str, notebook, *, assignment: str, notebook_name: str) -> None:
-    """Hand in ``notebook`` as ``student``'s submission of ``assignment``, as nbgrader's collect leaves it."""
-    folder = course / "submitted" / student / assignment
-    folder.mkdir(parents=True, exist_ok=True)
-    nbformat.write(notebook, folder / f"{notebook_name}.ipynb")
-    (folder / "timestamp.txt").write_text("2026-03-01 12:00:00.000000 UTC\n", encoding="utf-8")
-
-
 def filled_in(released, source, replacements: dict[str, str | None]):
     """The released notebook with every answer cell filled in, some of them with a wrong answer.
 
     An answer replaced by ``UNANSWERED`` keeps the released stub, as if the learner skipped it."""
-    answers = {
-        nbgrader_flags(cell)["grade_id"]: without_solution_markers(cell.source)
-        for cell in source.cells
-        if nbgrader_flags(cell).get("solution")
-    }
-    answers.update(replacements)
-    notebook = nbformat.from_dict(released)
-    for cell in notebook.cells:
-        grade_id = nbgrader_flags(cell).get("grade_id")
-        if nbgrader_flags(cell).get("solution") and answers.get(grade_id) is not UNANSWERED:
-            cell.source = answers[grade_id]
-    return notebook
+    answers = {**answers_of(source), **replacements}
+    return filled(released, {part: answer for part, answer in answers.items() if answer is not UNANSWERED})
 
 
 def front_matter(page: str) -> dict[str, str]:
@@ -138,6 +114,10 @@ class Pipeline:
     def feedback_page(self, student: str) -> Path:
         return self.course / "feedback" / student / self.assignment / f"{self.notebook}.html"
 
+    def scores_of(self, student: str, parts) -> dict[str, float]:
+        """``student``'s score of each of ``parts`` (grade ids), as the gradebook holds them."""
+        return {name: score for name, score in self.scores[student].items() if name in parts}
+
 
 #: What a released course leaves next to the sources, never copied into a fresh course.
 _GENERATED_FOLDERS = ("release", "submitted", "autograded", "feedback", "gradebook.db", ".ipynb_checkpoints")
@@ -168,20 +148,112 @@ def grade_all(generated: Pipeline, source, environment: dict[str, str], wrong_su
     for student, (replacements, _failing) in wrong_submissions.items():
         students[student] = filled_in(released, source, replacements)
     for student, handed_in in students.items():
-        submit(course, student, handed_in, assignment=assignment, notebook_name=notebook)
+        submit(course, assignment, student, {notebook: handed_in})
 
     generated.autograde = run_nbgrader(course, environment, "autograde", assignment, "--force")
     if generated.autograde.returncode != 0:
         pytest.fail("autograde failed:\n" + failure_report(generated.autograde))
     generated.feedback = run_nbgrader(course, environment, "generate_feedback", assignment, "--force")
 
-    scores = {}
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", course_id=course_id(course)) as gradebook:
-        for student in students:
-            submitted = gradebook.find_submission_notebook(notebook, assignment, student)
-            scores[student] = {grade.name: grade.score for grade in submitted.grades}
-    generated.scores = scores
+    recorded = read_scores(f"sqlite:///{course / 'gradebook.db'}", course_id(course), assignment)
+    generated.scores = {learner.student: {part.part: part.score for part in learner.parts if part.notebook == notebook}
+                        for learner in recorded if learner.student in students}
     return generated
+
+
+#: The pass rule of every module's exercise, stated in the syllabus ("How a module is assessed"),
+#: the exercise page, the notebook's introduction and the instructor guide: at least this share of
+#: the points, and at least this many of the points of the written answer.
+PASS_SHARE = 0.60
+WRITTEN_MINIMUM = 3
+
+
+def passes(total: float, written: float, max_points: float) -> bool:
+    """The pass rule: at least PASS_SHARE of the points, and at least WRITTEN_MINIMUM for the written answer."""
+    return total >= PASS_SHARE * max_points and written >= WRITTEN_MINIMUM
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One module's exercise, as its pipeline test knows it."""
+
+    slug: str  # the module, e.g. "budgeting"
+    number: int  # the exercise's number in the module (1 for budgeting_01)
+    autograded_points: dict  # grade_id -> points of each automatically graded test cell
+    wrong_submissions: dict  # student -> (answers that differ from the solution, parts that fail)
+
+    @property
+    def assignment(self) -> str:
+        return f"{self.slug}_{self.number:02d}"
+
+    @property
+    def source_notebook(self) -> Path:
+        return REPO / "exercises" / "source" / self.assignment / f"{self.assignment}.ipynb"
+
+    @property
+    def site_page(self) -> Path:
+        return REPO / "book" / self.slug / f"exercise-{self.number:02d}.md"
+
+
+def exercise_fixtures(exercise: Exercise):
+    """The module-scoped fixtures ``source``, ``generated`` and ``pipeline`` of an exercise's test:
+    ``source, generated, pipeline = exercise_fixtures(EXERCISE)`` at the top of the test file."""
+
+    @pytest.fixture(scope="module", name="source")
+    def source():
+        return nbformat.read(exercise.source_notebook, as_version=4)
+
+    @pytest.fixture(scope="module", name="generated")
+    def generated(tmp_path_factory, tool_environment) -> Pipeline:
+        """A temporary course with the assignment generated (released) once for the whole module."""
+        return generate_course(tmp_path_factory.mktemp("course"), tool_environment,
+                               assignment=exercise.assignment, notebook=exercise.assignment)
+
+    @pytest.fixture(scope="module", name="pipeline")
+    def pipeline(generated: Pipeline, source, tool_environment) -> Pipeline:
+        """The generated course after all submissions are autograded and their feedback generated."""
+        return grade_all(generated, source, tool_environment, exercise.wrong_submissions)
+
+    return source, generated, pipeline
+
+
+class StandardExerciseChecks:
+    """The checks that every module's exercise passes, the same way. A module's pipeline test
+    subclasses it with its :class:`Exercise` (``exercise = EXERCISE``); the fixtures ``source``,
+    ``secrets``, ``generated`` and ``pipeline`` come from the test file."""
+
+    exercise: Exercise
+
+    def pytest_generate_tests(self, metafunc):
+        if "wrong_student" in metafunc.fixturenames:
+            metafunc.parametrize("wrong_student", sorted(self.exercise.wrong_submissions))
+
+    def test_do_the_site_page_and_the_notebook_give_the_time_of_the_front_matter(self, source):
+        page = self.exercise.site_page.read_text(encoding="utf-8")
+        minutes = int(front_matter(page)["time"])
+        hours, rest = divmod(minutes, 60)
+        said = f"Time needed: about {minutes} minutes ({hours} h {rest:02d} min)"
+        assert said in plain(page)
+        assert said in plain(source.cells[0].source)
+
+    def test_is_the_site_page_free_of_solutions_and_hidden_tests(self, secrets):
+        page = self.exercise.site_page.read_text(encoding="utf-8")
+        assert describe(leaks_in_text(page, secrets)) == []
+        assert "{code-cell}" not in page and "kernelspec" not in page
+
+    def test_does_generate_assignment_succeed(self, generated: Pipeline):
+        assert generated.generate.returncode == 0, failure_report(generated.generate)
+        assert generated.released_notebook.exists()
+
+    def test_does_the_instructor_solution_get_full_marks(self, pipeline: Pipeline):
+        points = self.exercise.autograded_points
+        assert pipeline.scores_of("instructor", points) == points, pipeline.autograde.stderr[-4000:]
+
+    def test_does_a_wrong_submission_lose_only_the_points_of_its_mistakes(self, pipeline: Pipeline, wrong_student):
+        _replacements, failing = self.exercise.wrong_submissions[wrong_student]
+        points = self.exercise.autograded_points
+        expected = {name: 0 if name in failing else worth for name, worth in points.items()}
+        assert pipeline.scores_of(wrong_student, points) == expected
 
 
 def cell_source(notebook, grade_id: str) -> str:
@@ -214,8 +286,8 @@ def learner_files() -> list[Path]:
 
 def course_texts(source) -> list[str]:
     """The fixed texts of the messages written in the test cells of ``source``: the parts of each
-    check's message between the values it inserts (see ``autograder.hidden_outputs``)."""
-    from autograder.hidden_outputs import course_messages, is_test_cell
+    check's message between the values it inserts (see ``autograder.preprocessors.hidden_outputs``)."""
+    from autograder.preprocessors.hidden_outputs import course_messages, is_test_cell
 
     return [part.strip() for cell in source.cells if is_test_cell(cell)
             for message in course_messages(cell.source) for part in message.parts if part and part.strip()]
@@ -235,7 +307,7 @@ def shown_in_feedback(message: str, texts: list[str]) -> str | None:
 def check_verdicts(text: str, source, messages: list[str]) -> None:
     """The feedback page ``text`` (normalised) gives one verdict per test cell of ``source``, and
     the course's part of each message a learner's run of the wrong submission prints."""
-    from autograder.hidden_outputs import is_test_cell
+    from autograder.preprocessors.hidden_outputs import is_test_cell
 
     tests = sum(1 for cell in source.cells if is_test_cell(cell))
     assert text.count("✔ Passed:") + text.count("✘ Not passed:") == tests, "one verdict per test"

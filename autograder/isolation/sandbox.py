@@ -25,7 +25,7 @@ own isolation mechanisms, the ones that bubblewrap and container runtimes use:
 
 It needs root (or ``CAP_SYS_ADMIN``) in the grader's process; :func:`probe` tells whether it works
 here. Time limits per cell and per notebook, and the cap on output, are the grader's side
-(:mod:`autograder.grading_execute`).
+(:mod:`autograder.preprocessors.grading_execute`).
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from . import cgroups, syscall_filter
 from .processes import claim_uid, sandbox_uid, split_keeper
@@ -133,19 +133,43 @@ def start(policy: dict[str, Any]) -> int:
 
 def enter(policy: dict[str, Any], uid: int) -> int:
     """Put the calling process (root, in its own PID namespace) in the sandbox described by
-    ``policy`` (see :meth:`Sandbox.policy`), as user ``uid``. Returns ``uid``."""
-    limits = policy["limits"]
+    ``policy`` (see :meth:`Sandbox.policy`), as user ``uid``. Returns ``uid``.
+
+    The steps, in this order: new namespaces and an empty root; the system's read-only folders;
+    devices and /proc; the private copy of the submission and the kernel's socket folder; then the
+    switch of root, the limits, the user, and the system call filter."""
     _check(_libc.unshare(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS), "creating the namespaces")
     _mount(None, "/", None, MS_REC | MS_PRIVATE)
-    # A folder of its own next to its socket folder, in the grader's private folder (never a fixed
-    # name in the shared /tmp); the grader removes both when the kernel ends.
+    root = _empty_root(policy)
+    inside = lambda path: root + os.path.abspath(path)  # noqa: E731
+    _system_folders(policy, inside, uid)
+    _devices_and_proc(inside)
+    log = _submission_and_sockets(policy, inside, uid)
+    _pivot_root(root)
+    os.chdir(policy["cwd"])
+    _drop_privileges(policy["limits"], uid)
+    os.environ.clear()
+    os.environ.update(policy["env"])
+    os.dup2(log, 1)
+    os.dup2(log, 2)
+    os.close(log)
+    return uid
+
+
+def _empty_root(policy: dict[str, Any]) -> str:
+    """A folder of its own next to its socket folder, in the grader's private folder (never a fixed
+    name in the shared /tmp), as an empty tmpfs; the grader removes both when the kernel ends."""
     root = root_folder(policy["runtime_dir"])
     os.mkdir(root, 0o700)
     _mount("tmpfs", root, "tmpfs", MS_NOSUID | MS_NODEV, "size=16m,mode=0755")
-    inside = lambda path: root + os.path.abspath(path)  # noqa: E731
+    return root
 
+
+def _system_folders(policy: dict[str, Any], inside: Callable[[str], str], uid: int) -> None:
+    """Empty /tmp and /dev/shm, then the system's programs and libraries, the few /etc files, the
+    minimal accounts and the readable paths of ``policy``, all read-only."""
     # The empty /tmp first: what is bound below may live under /tmp (a checkout, a test's folder).
-    disk = f"size={limits['disk_mb']}m"
+    disk = f"size={policy['limits']['disk_mb']}m"
     for folder in ("/tmp", "/dev/shm"):
         os.makedirs(inside(folder), exist_ok=True)
         _mount("tmpfs", inside(folder), "tmpfs", MS_NOSUID | MS_NODEV, f"{disk},mode=1777")
@@ -162,6 +186,9 @@ def enter(policy: dict[str, Any], uid: int) -> int:
         if os.path.exists(path):
             _bind(path, inside(path))
 
+
+def _devices_and_proc(inside: Callable[[str], str]) -> None:
+    """The harmless devices, the standard streams, and a /proc that shows only the kernel's processes."""
     os.makedirs(inside("/dev"), exist_ok=True)
     for device in DEVICES:
         _bind(f"/dev/{device}", inside(f"/dev/{device}"), writable=True)
@@ -171,10 +198,13 @@ def enter(policy: dict[str, Any], uid: int) -> int:
     os.makedirs(inside("/proc"))
     _mount("proc", inside("/proc"), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "hidepid=invisible")
 
-    # The submission: a private copy, so that nothing the notebook writes reaches the real folder.
+
+def _submission_and_sockets(policy: dict[str, Any], inside: Callable[[str], str], uid: int) -> int:
+    """The submission as a private copy (nothing the notebook writes reaches the real folder), the
+    kernel's socket folder and the writable paths of ``policy``. Returns the kernel log's descriptor."""
     work = inside(policy["cwd"])
     os.makedirs(work, exist_ok=True)
-    _mount("tmpfs", work, "tmpfs", MS_NOSUID | MS_NODEV, f"{disk},mode=0755")
+    _mount("tmpfs", work, "tmpfs", MS_NOSUID | MS_NODEV, f"size={policy['limits']['disk_mb']}m,mode=0755")
     shutil.copytree(policy["cwd"], work, symlinks=True, dirs_exist_ok=True)
     _chown_tree(work, uid)
     # What the kernel prints outside of cells goes to its own log, not to the grader's.
@@ -184,9 +214,12 @@ def enter(policy: dict[str, Any], uid: int) -> int:
     for path in policy["writable"]:
         if os.path.isdir(path):
             _bind(path, inside(path), writable=True)
+    return log
 
-    _pivot_root(root)
-    os.chdir(policy["cwd"])
+
+def _drop_privileges(limits: dict[str, int], uid: int) -> None:
+    """The resource limits, then user ``uid`` with no groups and no way back to more rights, then
+    the system call filter."""
     mb = 1024 * 1024
     for limit, value in ((resource.RLIMIT_AS, limits["memory_mb"] * mb), (resource.RLIMIT_NPROC, limits["processes"]),
                          (resource.RLIMIT_CPU, limits["cpu_seconds"]), (resource.RLIMIT_FSIZE, limits["file_size_mb"] * mb),
@@ -200,12 +233,6 @@ def enter(policy: dict[str, Any], uid: int) -> int:
         syscall_filter.install()
     except syscall_filter.FilterError as error:
         raise SandboxError(f"loading the system call filter: {error}") from error
-    os.environ.clear()
-    os.environ.update(policy["env"])
-    os.dup2(log, 1)
-    os.dup2(log, 2)
-    os.close(log)
-    return uid
 
 
 def root_folder(runtime_dir: str) -> str:

@@ -161,15 +161,11 @@ def copy_course(template: Path, destination: Path) -> Path:
 
 def sqlite_scores(course: Path, db_url: str | None = None) -> dict[tuple[str, str], float | None]:
     """(student, part) -> score in the course's gradebook."""
-    from nbgrader.api import Gradebook
+    from autograder.scores import read_scores
 
-    scores = {}
-    with Gradebook(db_url or f"sqlite:///{course / 'gradebook.db'}", course_id="local-governance") as gradebook:
-        for submission in gradebook.assignment_submissions(ASSIGNMENT):
-            for notebook in submission.notebooks:
-                for grade in notebook.grades:
-                    scores[submission.student_id, grade.name] = grade.score
-    return scores
+    return {(learner.student, part.part): part.score
+            for learner in read_scores(db_url or f"sqlite:///{course / 'gradebook.db'}", "local-governance", ASSIGNMENT)
+            for part in learner.parts}
 
 
 def outcome_records(course: Path) -> dict[str, dict]:

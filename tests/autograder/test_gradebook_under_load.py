@@ -9,10 +9,11 @@ import os
 import pytest
 from traitlets.config import Config
 
-from autograder import workers
+from autograder.pipeline import workers
 from autograder.course import Course
-from autograder.grade import grade
-from autograder.lock import GradingLockError, HoldGradingLock, ReleaseGradingLock, grading_lock
+from autograder.pipeline.grade import grade
+from autograder.pipeline.lock import GradingLockError, grading_lock
+from autograder.preprocessors import HoldGradingLock, ReleaseGradingLock
 from tests.autograder import course_factory as factory
 
 

@@ -28,7 +28,7 @@ import nbformat
 import psutil
 import pytest
 
-from autograder.outcomes import Outcome
+from autograder.pipeline.outcomes import Outcome
 from autograder.samples import filled, submit
 from autograder.isolation import SANDBOX_UID_BASE, sandbox_uid
 from tests.autograder import course_factory as factory

@@ -18,6 +18,7 @@ import nbformat
 import pytest
 
 from autograder.samples import make_samples, submit
+from autograder.scores import read_scores
 from autograder.secrets import leaks_in_text, secrets_of_course
 from tests.autograder import course_factory as factory
 from tests.autograder.test_grading import page_text
@@ -91,15 +92,9 @@ def run(tmp_path_factory) -> Run:
 
 
 def scores(course: Path) -> dict[tuple[str, str], float]:
-    from nbgrader.api import Gradebook
-
-    found = {}
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", course_id="local-governance") as gradebook:
-        for submission in gradebook.assignment_submissions(ASSIGNMENT):
-            for notebook in submission.notebooks:
-                for grade in notebook.grades:
-                    found[submission.student_id, grade.name] = grade.score
-    return found
+    return {(learner.student, part.part): part.score
+            for learner in read_scores(f"sqlite:///{course / 'gradebook.db'}", "local-governance", ASSIGNMENT)
+            for part in learner.parts}
 
 
 def test_does_the_command_line_grade_export_and_report(run: Run):

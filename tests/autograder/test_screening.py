@@ -1,4 +1,4 @@
-"""The static screen of submitted notebooks (autograder/screening.py): what it finds, what it leaves alone."""
+"""The static screen of submitted notebooks (autograder/screening/): what it finds, what it leaves alone."""
 
 from __future__ import annotations
 

@@ -11,16 +11,17 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from autograder import samples, speedups
+from autograder import samples
+from autograder.pipeline import speedups
 from autograder.cli import EXIT_CANNOT_RUN, main
 from autograder.course import Course, CourseError
-from autograder.feedback import feedback_steps
+from autograder.pipeline.feedback import feedback_steps
 from autograder.isolation import ipykernel_arguments
-from autograder.outcomes import FAILED, MANUAL, Failure, Outcome, OutcomeStore, Part
+from autograder.pipeline.outcomes import FAILED, MANUAL, Failure, Outcome, OutcomeStore, Part
 from nbgrader.preprocessors import ClearHiddenTests, GetGrades
 
 from autograder.preprocessors import ClearHiddenOutputs
-from autograder.progress import ProgressBar, duration, summary
+from autograder.reporting.progress import ProgressBar, duration, summary
 
 TEST_CELL = (
     "result = total(2, 3)\n"
@@ -234,7 +235,7 @@ def test_does_the_file_listing_match_nbgraders(tmp_path):
     """The autograder lists a submission's files in one walk; the list is nbgrader's own."""
     from nbgrader.utils import find_all_files
 
-    from autograder.files import find_files
+    from autograder.pipeline.files import find_files
 
     for name in ["data.csv", ".hidden", "cache.pyc", ".hidden.pyc", "sub/notes.txt", "__pycache__/m.pyc",
                  ".ipynb_checkpoints/n.ipynb", "feedback/f.html", "sub/n.ipynb", "sub/.ipynb_checkpoints/z"]:

@@ -6,45 +6,17 @@ from __future__ import annotations
 
 import functools
 import http.server
-import re
 import threading
 from pathlib import Path
 
 import pytest
 
+from scripts.site_pages import CHROMIUM, CHROMIUM_ARGS
 from scripts.start_course import CourseSiteHandler
-from tests.conftest import COURSE_ROOT, toc_docnames
+from tests.conftest import COURSE_ROOT
 
-#: Debian's Chromium (`make test` installs it with apt); Playwright never downloads a browser here.
-CHROMIUM = "/usr/bin/chromium"
-#: Without these, headless Chromium keeps trying to reach Google's servers (PITFALLS.md).
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 AXE = COURSE_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = COURSE_ROOT / "_build" / "screenshots"
-VIEWPORT = {"width": 1280, "height": 900}
-
-
-def lesson_docnames() -> list[str]:
-    """Pages of a module folder (book/<slug>/...) that are notebooks (their front matter has a kernelspec)."""
-    names = []
-    for docname in toc_docnames():
-        source = COURSE_ROOT / f"{docname}.md"
-        if len(docname.split("/")) == 3 and source.exists():
-            front_matter = source.read_text(encoding="utf-8").split("\n---", 1)[0]
-            if "kernelspec:" in front_matter:
-                names.append(docname)
-    return names
-
-
-def exercise_docnames() -> list[str]:
-    """Pages whose front matter names an nbgrader assignment (``assignment:``)."""
-    names = []
-    for docname in toc_docnames():
-        source = COURSE_ROOT / f"{docname}.md"
-        if source.exists() and re.search(r"^assignment:", source.read_text(encoding="utf-8").split("\n---", 1)[0], re.M):
-            names.append(docname)
-    return names
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,8 @@ from urllib.parse import parse_qs, urljoin, urlparse
 
 import pytest
 
-from tests.browser.conftest import VIEWPORT, exercise_docnames, lesson_docnames, run_axe, wait_for_widgets
+from scripts.site_pages import VIEWPORT, exercise_docnames, lesson_docnames
+from tests.browser.conftest import run_axe, wait_for_widgets
 from tests.conftest import course_config, toc_docnames
 
 pytestmark = pytest.mark.slow

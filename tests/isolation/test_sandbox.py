@@ -8,12 +8,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 
 import pytest
 
 from autograder import isolation
-from autograder.isolation import processes, settings
+from autograder.isolation import settings
 from autograder.preprocessors import GradingExecute
 from tests.autograder.test_kernels import notebook, run
 

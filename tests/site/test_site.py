@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from urllib.parse import parse_qs, urljoin, urlparse
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 from bs4 import BeautifulSoup
 
 from autograder.secrets import leaks_in_text, secrets_of_course
+from scripts.site_pages import lesson_docnames
 from tests.conftest import COURSE_ROOT
 from tests.site import page_facts
 from tests.site.conftest import course_config, toc_docnames
@@ -29,17 +30,6 @@ def html_pages(site) -> list[Path]:
 
 def soup(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-
-
-def lesson_docnames() -> list[str]:
-    """Pages of a module folder (book/<slug>/...) that are notebooks (they have a kernelspec)."""
-    names = []
-    for docname in toc_docnames():
-        parts = docname.split("/")
-        source = COURSE_ROOT / f"{docname}.md"
-        if len(parts) == 3 and source.exists() and "kernelspec:" in source.read_text(encoding="utf-8").split("\n---", 1)[0]:
-            names.append(docname)
-    return names
 
 
 def test_site_builds_with_warnings_as_errors(built_site):

@@ -40,8 +40,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tests import exercise_pipeline
 from tests.exercise_pipeline import (
+    PASS_SHARE,
+    WRITTEN_MINIMUM,
+    Exercise,
+    StandardExerciseChecks,
+    exercise_fixtures,
+    passes,
     check_verdicts,
     cell_source,
     FakeShell,
@@ -52,15 +57,11 @@ from tests.exercise_pipeline import (
     Pipeline,
     describe,
     failure_report,
-    front_matter,
-    generate_course,
-    grade_all,
     html_text,
     nbgrader_flags,
     normalise,
     plain,
     points_table,
-    run_nbgrader,
     without_solution_markers,
 )
 from autograder.secrets import leaks_in_text, secrets_of_notebook
@@ -90,8 +91,6 @@ MAX_POINTS = sum(AUTOGRADED_POINTS.values()) + sum(MANUAL_POINTS.values())
 
 #: The pass rule of every module's exercise (stated in the syllabus): at least this share of the
 #: points, and at least this many of the points of the written answer.
-PASS_SHARE = 0.60
-WRITTEN_MINIMUM = 3
 
 #: Time for a newcomer, in minutes: the page's front matter and the notebook's introduction say it.
 EXERCISE_MINUTES = 150
@@ -371,11 +370,6 @@ LEARNER_MESSAGES = {
 }
 
 
-def passes(total: float, written: float) -> bool:
-    """The pass rule: at least PASS_SHARE of the points, and at least WRITTEN_MINIMUM for the written answer."""
-    return total >= PASS_SHARE * MAX_POINTS and written >= WRITTEN_MINIMUM
-
-
 # --------------------------------------------------------------------------- helpers
 
 
@@ -440,9 +434,12 @@ def course_model_answers() -> dict:
 # --------------------------------------------------------------------------- fixtures
 
 
-@pytest.fixture(scope="module")
-def source():
-    return nbformat.read(SOURCE_NOTEBOOK, as_version=4)
+EXERCISE = Exercise("smart_towns", 1, AUTOGRADED_POINTS, WRONG_SUBMISSIONS)
+source, generated, pipeline = exercise_fixtures(EXERCISE)
+
+
+class TestTheChecksOfEveryExercise(StandardExerciseChecks):
+    exercise = EXERCISE
 
 
 @pytest.fixture(scope="module")
@@ -454,22 +451,6 @@ def secrets():
     kinds = [secret.kind for secret in found]
     assert kinds.count("solution") == SOLUTION_BLOCKS and kinds.count("hidden test") >= len(AUTOGRADED_POINTS), kinds
     return found
-
-
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory, tool_environment) -> Pipeline:
-    """A temporary course with the assignment generated (released) once for the whole module."""
-    return generate_course(tmp_path_factory.mktemp("course"), tool_environment, assignment=ASSIGNMENT, notebook=NOTEBOOK)
-
-
-@pytest.fixture(scope="module")
-def pipeline(generated: Pipeline, source, tool_environment) -> Pipeline:
-    """The generated course after all submissions are autograded and their feedback generated."""
-    return grade_all(generated, source, tool_environment, WRONG_SUBMISSIONS)
-
-
-def autograded_scores(pipeline: Pipeline, student: str) -> dict[str, float]:
-    return {name: score for name, score in pipeline.scores[student].items() if name in AUTOGRADED_POINTS}
 
 
 # --------------------------------------------------------------------------- tests: the notebook's own claims
@@ -513,15 +494,6 @@ def test_does_the_site_page_show_the_same_points_table_as_the_notebook(source):
     page = SITE_PAGE.read_text(encoding="utf-8")
     assert page.startswith(f"---\nassignment: {ASSIGNMENT}\ntime: {EXERCISE_MINUTES}\n---\n")
     assert points_table(page) == points_table(source.cells[0].source)
-
-
-def test_do_the_site_page_and_the_notebook_give_the_time_of_the_front_matter(source):
-    page = SITE_PAGE.read_text(encoding="utf-8")
-    minutes = int(front_matter(page)["time"])
-    hours, rest = divmod(minutes, 60)
-    said = f"Time needed: about {minutes} minutes ({hours} h {rest:02d} min)"
-    assert said in plain(page)
-    assert said in plain(source.cells[0].source)
 
 
 @pytest.mark.parametrize("document", ["exercise page", "notebook"])
@@ -698,12 +670,6 @@ def test_does_the_part_7_prompt_ask_for_what_the_rubric_grades(source):
 # --------------------------------------------------------------------------- tests: secrets
 
 
-def test_is_the_site_page_free_of_solutions_and_hidden_tests(secrets):
-    page = SITE_PAGE.read_text(encoding="utf-8")
-    assert describe(leaks_in_text(page, secrets)) == []
-    assert "{code-cell}" not in page and "kernelspec" not in page
-
-
 def test_are_the_solutions_and_hidden_tests_found_nowhere_that_learners_read(source, secrets):
     """No line of a solution or a hidden test also stands in the notebook's visible cells or in any
     file that reaches learners (lessons, the model, the site's sources): a line shared with them
@@ -726,11 +692,6 @@ def test_are_the_solutions_and_hidden_tests_found_nowhere_that_learners_read(sou
 # --------------------------------------------------------------------------- tests: the pipeline
 
 
-def test_does_generate_assignment_succeed(generated: Pipeline):
-    assert generated.generate.returncode == 0, failure_report(generated.generate)
-    assert generated.released_notebook.exists()
-
-
 def test_is_the_released_notebook_free_of_solutions_and_hidden_tests(generated: Pipeline, secrets):
     assert generated.generate.returncode == 0, failure_report(generated.generate)
     released = nbformat.read(generated.released_notebook, as_version=4)
@@ -751,20 +712,9 @@ def test_is_the_released_notebook_free_of_solutions_and_hidden_tests(generated: 
     assert "my_table = model.Schedule.all_full().table.copy()" in schedule
 
 
-def test_does_the_instructor_solution_get_full_marks(pipeline: Pipeline):
-    assert autograded_scores(pipeline, "instructor") == AUTOGRADED_POINTS, pipeline.autograde.stderr[-4000:]
-
-
 def test_does_the_unchanged_release_get_zero(pipeline: Pipeline):
     scores = pipeline.scores["unchanged"]
     assert scores == {name: 0 for name in {**AUTOGRADED_POINTS, **MANUAL_POINTS}}
-
-
-@pytest.mark.parametrize("student", sorted(WRONG_SUBMISSIONS))
-def test_does_a_wrong_submission_lose_only_the_points_of_its_mistakes(pipeline: Pipeline, student):
-    _replacements, failing = WRONG_SUBMISSIONS[student]
-    expected = {name: 0 if name in failing else points for name, points in AUTOGRADED_POINTS.items()}
-    assert autograded_scores(pipeline, student) == expected
 
 
 @pytest.mark.parametrize("student", sorted(WRONG_SUBMISSIONS))
@@ -808,7 +758,7 @@ def test_do_computations_without_a_written_answer_fail_at_the_pass_share(pipelin
         total, written = sum(scores.values()), scores["recommendation"]
         assert written == 0
         assert total == expected_total >= PASS_SHARE * MAX_POINTS, f"{student}: {total} of {MAX_POINTS} points"
-        assert not passes(total, written), f"{student}: {total} of {MAX_POINTS} points, {written} for the written answer"
+        assert not passes(total, written, MAX_POINTS), f"{student}: {total} of {MAX_POINTS} points, {written} for the written answer"
         # The same computations with a written answer at the minimum would pass.
-        assert passes(total + WRITTEN_MINIMUM, WRITTEN_MINIMUM)
+        assert passes(total + WRITTEN_MINIMUM, WRITTEN_MINIMUM, MAX_POINTS)
     assert math.ceil(PASS_SHARE * MAX_POINTS) == 15

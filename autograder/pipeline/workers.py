@@ -2,8 +2,8 @@
 
 A worker is forked from the main process when grading starts, so it already has nbgrader imported.
 It starts its own kernel zygote (:mod:`autograder.isolation`), then runs the tasks the main process
-gives it: run a submission's notebooks (:mod:`autograder.execute`) or write a feedback page
-(:mod:`autograder.feedback`). Workers never write to the gradebook. Ctrl-C is left to the main
+gives it: run a submission's notebooks (:mod:`autograder.pipeline.execute`) or write a feedback page
+(:mod:`autograder.pipeline.feedback`). Workers never write to the gradebook. Ctrl-C is left to the main
 process, and a worker dies with it (``PR_SET_PDEATHSIG``), taking its zygote and kernels along.
 """
 
@@ -15,13 +15,13 @@ import sys
 import time
 import traceback
 
-from .course import Course, Submission
-from .execute import Executed, Pipeline, execute_submission
-from .feedback import FeedbackWriter
-from . import speedups
-from .isolation import KernelLauncher, use_launcher
-from .isolation.processes import die_with_parent
-from .preprocessors import count_stuck
+from autograder.course import Course, Submission
+from autograder.pipeline.execute import Executed, Pipeline, execute_submission
+from autograder.pipeline.feedback import FeedbackWriter
+from autograder.pipeline import speedups
+from autograder.isolation import KernelLauncher, use_launcher
+from autograder.isolation.processes import die_with_parent
+from autograder.preprocessors import count_stuck
 
 _state: dict = {}
 

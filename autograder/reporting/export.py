@@ -13,49 +13,21 @@ Columns: ``student``, ``assignment``, ``notebook``, ``part`` (the grade_id of th
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
 from pathlib import Path
 
-from .course import Course
-from .grade import outcome_store
-from .outcomes import FAILED, GRADED, MANUAL
+from autograder.course import Course
+from autograder.pipeline.outcomes import FAILED, GRADED, MANUAL, OutcomeStore
+from autograder.scores import SubmissionScores, assignment_scores
 
 COLUMNS = ["student", "assignment", "notebook", "part", "score", "max_score", "needs_manual_grading",
            "late_penalty", "status", "reason", "what_happened"]
 
 
-@dataclass
-class PartScore:
-    student: str
-    notebook: str
-    part: str
-    score: float | None
-    max_score: float
-    needs_manual_grade: bool
-
-
-@dataclass
-class Total:
-    student: str
-    score: float
-    max_score: float
-    late_penalty: float
-    needs_manual_grade: bool
-
-
-def gradebook_scores(course: Course, assignment: str) -> tuple[list[PartScore], list[Total]]:
-    """Every part score and every total of ``assignment`` in the gradebook."""
+def gradebook_scores(course: Course, assignment: str) -> list[SubmissionScores]:
+    """Every learner's scores of ``assignment`` in the course's gradebook."""
     course.assignment_notebooks(assignment)  # explains an unknown or ungenerated assignment
-    parts, totals = [], []
     with course.gradebook() as gradebook:
-        for submission in sorted(gradebook.assignment_submissions(assignment), key=lambda s: s.student_id):
-            for notebook in submission.notebooks:
-                for grade in notebook.grades:
-                    parts.append(PartScore(submission.student_id, notebook.name, grade.name, grade.score,
-                                           grade.max_score, bool(grade.needs_manual_grade)))
-            totals.append(Total(submission.student_id, submission.score, submission.max_score,
-                                submission.late_submission_penalty or 0.0, bool(submission.needs_manual_grade)))
-    return parts, totals
+        return assignment_scores(gradebook, assignment)
 
 
 def number(value: float | None) -> str:
@@ -67,17 +39,17 @@ def number(value: float | None) -> str:
 
 def export(course: Course, assignment: str, path: Path) -> int:
     """Write the CSV file; return the number of rows written (header excluded)."""
-    parts, totals = gradebook_scores(course, assignment)
-    outcomes = {outcome.student: outcome for outcome in outcome_store(course, assignment).all()}
+    learners = gradebook_scores(course, assignment)
+    outcomes = {outcome.student: outcome for outcome in OutcomeStore.of_course(course, assignment).all()}
     rows = []
-    for part in parts:
+    for learner, part in ((learner, part) for learner in learners for part in learner.parts):
         rows.append({
-            "student": part.student, "assignment": assignment, "notebook": part.notebook, "part": part.part,
+            "student": learner.student, "assignment": assignment, "notebook": part.notebook, "part": part.part,
             "score": number(part.score), "max_score": number(part.max_score),
             "needs_manual_grading": "yes" if part.needs_manual_grade else "no",
             "late_penalty": "", "status": "", "reason": "", "what_happened": "",
         })
-    for total in totals:
+    for total in learners:
         outcome = outcomes.get(total.student)
         if outcome is not None and outcome.status == FAILED:
             status, reason = FAILED, outcome.reason
@@ -85,7 +57,7 @@ def export(course: Course, assignment: str, path: Path) -> int:
             status, reason = (MANUAL if total.needs_manual_grade else GRADED), ""
         rows.append({
             "student": total.student, "assignment": assignment, "notebook": "", "part": "total",
-            "score": number(total.score - total.late_penalty), "max_score": number(total.max_score),
+            "score": number(total.total), "max_score": number(total.max_score),
             "needs_manual_grading": "yes" if total.needs_manual_grade else "no",
             "late_penalty": number(total.late_penalty), "status": status, "reason": reason,
             "what_happened": outcome.what_happened() if outcome is not None else "",

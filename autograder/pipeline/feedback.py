@@ -4,7 +4,7 @@ The page is nbgrader's feedback (``GenerateFeedback``: same template, same folde
 ``feedback/<student>/<assignment>/<notebook>.html``, the course's preprocessors), with two
 guarantees added: ``ClearHiddenTests`` always runs, and :class:`ClearHiddenOutputs` runs before it
 (after ``GetGrades``), so a hidden test shows neither in its cell nor in any output: test cells show
-the grader's verdict only (:mod:`autograder.hidden_outputs`).
+the grader's verdict only (:mod:`autograder.preprocessors.hidden_outputs`).
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ from traitlets.utils.importstring import import_item
 from nbgrader.converters import GenerateFeedback
 from nbgrader.preprocessors import ClearHiddenTests, GetGrades
 
-from .course import Course
-from .files import find_files
-from .preprocessors import ClearHiddenOutputs
+from autograder.course import Course
+from autograder.pipeline.files import find_files
+from autograder.preprocessors import ClearHiddenOutputs
 
 
 IMAGE_WITHOUT_ALT = re.compile(r"<img(?![^>]*\salt=)", re.IGNORECASE)

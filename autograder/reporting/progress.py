@@ -6,7 +6,7 @@ import sys
 import time
 from typing import TextIO
 
-from .outcomes import FAILED, GRADED, MANUAL, Outcome
+from autograder.pipeline.outcomes import FAILED, GRADED, MANUAL, Outcome
 
 BAR_WIDTH = 30
 

@@ -15,69 +15,17 @@ commits that other processes reading the gradebook would have to wait for.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 from pathlib import Path
 
 import nbformat
-from nbgrader.preprocessors import latesubmissions, saveautogrades
 
-from .course import Submission
-from .execute import Executed, Pipeline
-from .outcomes import FAILED, GRADED, MANUAL, Outcome, Part
-
-
-#: The nbgrader modules whose preprocessors open the gradebook while recording scores.
-RECORDING_MODULES = (saveautogrades, latesubmissions)
-
-
-class BorrowedGradebook:
-    """A gradebook lent to a preprocessor: its commits only flush, and closing it does nothing."""
-
-    def __init__(self, gradebook) -> None:
-        self._gradebook = gradebook
-        self.db = FlushOnCommit(gradebook.db)
-
-    def __call__(self, *args, **kwargs) -> "BorrowedGradebook":  # stands for the Gradebook class
-        return self
-
-    def __enter__(self) -> "BorrowedGradebook":
-        return self
-
-    def __exit__(self, *exception) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
-
-    def __getattr__(self, name: str):
-        return getattr(self._gradebook, name)
-
-
-class FlushOnCommit:
-    def __init__(self, session) -> None:
-        self._session = session
-
-    def commit(self) -> None:
-        self._session.flush()
-
-    def __getattr__(self, name: str):
-        return getattr(self._session, name)
-
-
-@contextlib.contextmanager
-def lend(gradebook):
-    """Make nbgrader's recording preprocessors use ``gradebook`` (the main process is single-threaded)."""
-    borrowed = BorrowedGradebook(gradebook)
-    saved = [(module, module.Gradebook) for module in RECORDING_MODULES]
-    for module, _ in saved:
-        module.Gradebook = borrowed
-    try:
-        yield
-    finally:
-        for module, original in saved:
-            module.Gradebook = original
+from autograder.course import Submission
+from autograder.pipeline.execute import Executed, Pipeline
+from autograder.nbgrader_compat import lend_gradebook
+from autograder.pipeline.outcomes import FAILED, GRADED, MANUAL, Outcome
+from autograder.scores import scores_of
 
 
 def record_submission(pipeline: Pipeline, submission: Submission, executed: Executed) -> Outcome:
@@ -118,21 +66,15 @@ def record_submission(pipeline: Pipeline, submission: Submission, executed: Exec
 
         exporter = pipeline.exporter(pipeline.record_steps)
         outputs = {}
-        with lend(gradebook):
+        with lend_gradebook(gradebook):
             for notebook, text in executed.notebooks.items():
                 resources = pipeline.resources(submission, notebook)
                 outputs[notebook], _ = exporter.from_notebook_node(nbformat.reads(text, as_version=4), resources=resources)
         if executed.flags:
             hold_automatic_points(gradebook, submission)
         gradebook.db.commit()
-        recorded = gradebook.find_submission(submission.assignment, submission.student)
-        outcome.score = recorded.score
-        outcome.max_score = recorded.max_score
-        for notebook in recorded.notebooks:
-            for grade in notebook.grades:
-                outcome.parts.append(
-                    Part(notebook.name, grade.name, grade.score, grade.max_score, bool(grade.needs_manual_grade))
-                )
+        recorded = scores_of(gradebook.find_submission(submission.assignment, submission.student))
+        outcome.score, outcome.max_score, outcome.parts = recorded.score, recorded.max_score, recorded.parts
         outcome.status = MANUAL if recorded.needs_manual_grade else GRADED
     permissions = int(str(pipeline.autograde.permissions), 8)
     for notebook, output in outputs.items():

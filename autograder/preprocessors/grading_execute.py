@@ -24,14 +24,10 @@ words what happened (``resources["autograder"]["events"]``):
 from __future__ import annotations
 
 import asyncio
-import atexit
 import os
-import shutil
 import signal
-import tempfile
 from queue import Empty
 from time import monotonic
-from multiprocessing.util import Finalize
 from typing import Any
 
 from jupyter_client.manager import AsyncKernelManager
@@ -41,7 +37,11 @@ from nbformat import NotebookNode
 from nbgrader.preprocessors import Execute
 from traitlets import Bool, Enum, Float, Integer
 
-from .isolation import GradingKernelManager, current_launcher
+from autograder.isolation import current_launcher
+from autograder.nbgrader_compat import ExecuteHooks
+from autograder.preprocessors.kernels import GradingKernelManager
+from autograder.preprocessors.spare_kernels import discard, spare_folder, spares
+from autograder.preprocessors.stuck_cells import lower_priority, restore_priority
 
 #: Limits of a submission that stop its kernel: (error name, what happened, the Sandbox setting).
 LIMIT_ERRORS = {
@@ -55,11 +55,7 @@ def limit_message(what: str) -> str:
     return f"Your code {what}, the limit for one submission, so the Python kernel was stopped."
 
 
-#: The nice value of a kernel whose cell has run for a large share of its time limit.
-LOWEST_PRIORITY = 19
-
-
-class GradingExecute(Execute):
+class GradingExecute(ExecuteHooks, Execute):
     """nbgrader's Execute, running each notebook in a fresh kernel from the autograder's launcher.
 
     Two things are done ahead of time, neither of which changes what a notebook sees:
@@ -142,16 +138,15 @@ class GradingExecute(Execute):
         resources.setdefault("autograder", {}).setdefault("events", []).extend(self.events)
         return nb, resources
 
-    def _get_timeout(self, cell):
-        limit = super()._get_timeout(cell)
+    def cell_timeout(self, cell, limit: float | None) -> float | None:
+        """The cell's own limit, cut to what is left of the notebook's."""
         if self._deadline is not None:
             left = max(1.0, self._deadline - monotonic())
             limit = left if limit is None else min(limit, left)
         return limit
 
-    async def _async_handle_timeout(self, timeout, cell=None):
+    def on_cell_timeout(self, cell) -> None:
         self._timed_out = True
-        return await super()._async_handle_timeout(timeout, cell)
 
     async def async_execute_cell(self, cell, cell_index, execution_count=None, store_history=True):
         if cell.cell_type != "code" or not cell.source.strip():
@@ -249,18 +244,18 @@ class GradingExecute(Execute):
         return super().output(outs, msg, display_id, cell_index)
 
     async def _execute_with_priority(self, cell, cell_index, execution_count=None, store_history=True):
-        limit = self._get_timeout(cell)
+        limit = self.time_limit(cell)
         pid = getattr(getattr(self.km, "provisioner", None), "pgid", None)
         if not (limit and self.stuck_share and pid):
             return await super().async_execute_cell(cell, cell_index, execution_count, store_history)
         lowered: list[int] = []
-        handle = asyncio.get_running_loop().call_later(limit * self.stuck_share, _lower_priority, pid, lowered)
+        handle = asyncio.get_running_loop().call_later(limit * self.stuck_share, lower_priority, pid, lowered)
         try:
             return await super().async_execute_cell(cell, cell_index, execution_count, store_history)
         finally:
             handle.cancel()
             if lowered:
-                _restore_priority(pid, lowered[0])
+                restore_priority(pid, lowered[0])
 
     execute_cell = run_sync(async_execute_cell)
 
@@ -273,21 +268,21 @@ class GradingExecute(Execute):
         ):
             self.extra_arguments = [*self.extra_arguments, f"--HistoryManager.hist_file={self.ipython_hist_file}"]
         key = (self.km.kernel_name, tuple(self.extra_arguments))
-        spare = _spares.pop(key, None)
+        spare = spares.pop(key, None)
         self._from_spare = spare is not None and await ensure_async(spare.is_alive())
         if self._from_spare:
             self.km = spare
         else:
             if spare is not None:
-                await _discard(spare)
+                await discard(spare)
             await super().async_start_new_kernel(**kwargs)
-        _spares[key] = await self._start_spare(key)
+        spares[key] = await self._start_spare(key)
 
     start_new_kernel = run_sync(async_start_new_kernel)
 
     async def _start_spare(self, key: tuple) -> AsyncKernelManager:
         manager = self.kernel_manager_class(kernel_name=key[0], config=self.config)
-        await ensure_async(manager.start_kernel(extra_arguments=list(key[1]), cwd=_spare_folder(),
+        await ensure_async(manager.start_kernel(extra_arguments=list(key[1]), cwd=spare_folder(),
                                                 env=dict(os.environ)))
         return manager
 
@@ -327,64 +322,3 @@ def content_size(content) -> int:
     if isinstance(content, list):
         return sum(content_size(value) for value in content)
     return 0
-
-
-#: Shared counter of the kernels of this grading run that are stuck in a cell (see ``count_stuck``).
-_stuck_counter: list = []
-
-
-def count_stuck(counter) -> None:
-    """Count, in ``counter`` (a ``multiprocessing.Value``), the kernels now stuck in a cell, so that the
-    grader can start another submission while they wait for their time limit."""
-    _stuck_counter[:] = [counter]
-
-
-def _add_stuck(change: int) -> None:
-    for counter in _stuck_counter:
-        with counter.get_lock():
-            counter.value += change
-
-
-def _lower_priority(process_group: int, lowered: list[int]) -> None:
-    try:
-        priority = os.getpriority(os.PRIO_PGRP, process_group)
-        os.setpriority(os.PRIO_PGRP, process_group, LOWEST_PRIORITY)
-    except OSError:  # the kernel has just ended
-        return
-    lowered.append(priority)
-    _add_stuck(1)
-
-
-def _restore_priority(process_group: int, priority: int) -> None:
-    _add_stuck(-1)
-    try:
-        os.setpriority(os.PRIO_PGRP, process_group, priority)
-    except OSError:  # not allowed without privileges: the kernel stays low for its last cells
-        pass
-
-
-_spares: dict[tuple, AsyncKernelManager] = {}
-_folder: list[str] = []
-
-
-def _spare_folder() -> str:
-    """An empty folder, this process's own, where spare kernels start."""
-    if not _folder:
-        folder = tempfile.mkdtemp(prefix="autograder-kernel-")
-        _folder.append(folder)
-        Finalize(None, shutil.rmtree, args=(folder, True), exitpriority=10)
-        atexit.register(shutil.rmtree, folder, True)
-    return _folder[0]
-
-
-async def _discard(manager: AsyncKernelManager) -> None:
-    try:
-        await ensure_async(manager.shutdown_kernel(now=True))
-    except Exception:  # a spare that died on its own has nothing left to stop
-        pass
-
-
-def discard_spare_kernels() -> None:
-    """Stop the spare kernels of this process (at the end of grading)."""
-    for key in list(_spares):
-        run_sync(_discard)(_spares.pop(key))

@@ -1,38 +1,21 @@
-"""``autograder grade``: autograde the collected submissions of an assignment, fast and resumably.
-
-For each submission that is not graded yet (or was submitted again since), in order:
-
-1. a worker process sanitizes and runs its notebooks (:mod:`autograder.execute`), in a kernel
-   forked from a process that has already imported the heavy libraries (:mod:`autograder.isolation`);
-2. the main process writes the scores to the gradebook (:mod:`autograder.record`), one submission
-   at a time, so no two jobs write the gradebook at once;
-3. a worker writes the learner's feedback page (:mod:`autograder.feedback`);
-4. the main process writes the submission's outcome record (:mod:`autograder.outcomes`), which marks
-   it as done. Stopped before that, it is graded again by the next run; never twice otherwise.
+"""The scheduler of ``autograder grade``: hands submissions to the worker processes, records their
+results in the main process, then has their feedback written, and survives workers that die.
 """
 
 from __future__ import annotations
 
 import multiprocessing
-import os
-import sqlite3
-import sys
 import time
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TextIO
 
-from .course import BUSY_TIMEOUT, Course, CourseError, Submission, wait_when_gradebook_is_busy
-from .execute import Executed, Pipeline
-from .lock import grading_lock
-from .outcomes import FAILED, Outcome, OutcomeStore
-from .progress import ProgressBar, summary
-from .record import record_submission
-from .isolation import Sandbox, clean_up_leftovers, probe
-from . import speedups, workers
+from autograder.course import Course, Submission, wait_when_gradebook_is_busy
+from autograder.pipeline import speedups, workers
+from autograder.pipeline.execute import Executed, Pipeline
+from autograder.pipeline.outcomes import FAILED, Outcome, OutcomeStore
+from autograder.pipeline.record import record_submission
+from autograder.reporting.progress import ProgressBar
 
 #: Feedback tasks handed to the writers beyond one per writer, so a writer never waits for the main process.
 EXTRA_TASKS = 1
@@ -42,143 +25,6 @@ FEEDBACK_WRITERS = 1
 #: How often a submission is tried again after its worker process died, before it counts as failed.
 WORKER_RETRIES = 1
 
-
-def default_jobs() -> int:
-    """The number of cores this process may use."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:
-        return os.cpu_count() or 1
-
-
-@dataclass
-class GradeRun:
-    """What one ``autograder grade`` run did."""
-
-    assignment: str
-    outcomes: list[Outcome] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)
-    seconds: float = 0.0
-    jobs: int = 1
-    sandboxed: bool = True
-
-    def summary(self) -> str:
-        if not (self.outcomes or self.skipped or self.missing):
-            return (f"There is no submission of {self.assignment} to grade in submitted/<student>/{self.assignment}/. "
-                    f"Collect the submissions first, for example with `nbgrader collect {self.assignment}`.")
-        return summary(self.assignment, self.outcomes, len(self.skipped), self.missing, self.seconds, self.jobs,
-                       self.sandboxed)
-
-
-def is_up_to_date(course: Course, submission: Submission, outcome: Outcome | None) -> bool:
-    """Graded already, from this very submission (nbgrader's timestamp), with its files in place."""
-    if outcome is None or outcome.status == FAILED or outcome.submitted_at != submission.timestamp_text:
-        return False
-    autograded = course.folder("autograded", submission.student, submission.assignment)
-    return all((autograded / f"{name}.ipynb").exists() for name in submission.notebooks if name)
-
-
-def plan(course: Course, assignment: str, students: list[str] | None, force: bool):
-    """(submissions to grade, students already graded, students without a submission, notebooks)."""
-    notebooks = course.assignment_notebooks(assignment)
-    submissions, missing = course.submissions(assignment, students)
-    store = outcome_store(course, assignment)
-    todo, skipped = [], []
-    for submission in submissions:
-        if force or not is_up_to_date(course, submission, store.load(submission.student)):
-            todo.append(submission)
-        else:
-            skipped.append(submission.student)
-    return todo, skipped, missing, notebooks
-
-
-def outcome_store(course: Course, assignment: str) -> OutcomeStore:
-    return OutcomeStore(course.root / course.coursedir.autograded_directory, assignment)
-
-
-def grade(
-    course: Course,
-    assignment: str,
-    students: list[str] | None = None,
-    jobs: int | None = None,
-    force: bool = False,
-    progress: TextIO | None = None,
-    sandbox: bool = True,
-) -> GradeRun:
-    """Grade the submissions of ``assignment`` that need it; see the module's documentation.
-
-    ``sandbox`` False (``--no-sandbox``) runs learner code with the grader's rights, after a warning."""
-    started = time.monotonic()
-    with grading_lock(course.root, course.coursedir.autograded_directory, assignment):
-        try:
-            todo, skipped, missing, notebooks = plan(course, assignment, students, force)
-            jobs = max(1, min(jobs or default_jobs(), len(todo) or 1))
-            settings = Sandbox(config=course.config)
-            sandboxed = sandbox and settings.enabled
-            run = GradeRun(assignment, skipped=skipped, missing=missing, jobs=jobs, sandboxed=sandboxed)
-            if todo:
-                check_sandbox(sandboxed, progress or sys.stderr, settings)
-                prepare_gradebook(course)
-                bar = ProgressBar(len(todo), stream=progress or sys.stderr, label=f"Grading {assignment}")
-                try:
-                    Scheduler(course, assignment, notebooks, todo, jobs, bar, run.outcomes, sandboxed).run()
-                finally:
-                    bar.close()
-        finally:
-            give_back_to_course_owner(course, assignment)  # the lock file included
-    run.seconds = time.monotonic() - started
-    return run
-
-
-def prepare_gradebook(course: Course) -> None:
-    """Put an SQLite gradebook in write-ahead-log mode (kept in the file): the formgrader and the
-    workers then read while the grader writes, instead of waiting for each other."""
-    if course.gradebook_exists() and course.db_url.startswith("sqlite:///"):
-        with sqlite3.connect(course.db_url[len("sqlite:///"):], timeout=BUSY_TIMEOUT) as connection:
-            connection.execute("PRAGMA journal_mode=WAL")
-
-
-def give_back_to_course_owner(course: Course, assignment: str) -> None:
-    """When root grades a course that belongs to another account (the sandbox needs root, the
-    course belongs to its grader account), hand what grading wrote back to the course's owner, so
-    that the formgrader and nbgrader, running as that account, can go on with it."""
-    owner = course.root.stat()
-    if os.geteuid() != 0 or owner.st_uid == 0:
-        return
-    written = [course.root / course.coursedir.autograded_directory / ".autograder"]
-    for kind in ("autograded", "feedback"):
-        base = course.folder(kind, "*", assignment)
-        written += [base.parent.parent] + list(base.parent.parent.glob(f"*/{base.name}"))
-        written += [folder.parent for folder in base.parent.parent.glob(f"*/{base.name}")]
-    if course.gradebook_exists() and course.db_url.startswith("sqlite:///"):
-        database = Path(course.db_url[len("sqlite:///"):])
-        written += [database, database.with_name(database.name + "-wal"), database.with_name(database.name + "-shm")]
-    for top in written:
-        if not top.exists():
-            continue
-        paths = [top, *top.rglob("*")] if top.is_dir() else [top]
-        for path in paths:
-            if path.lstat().st_uid == 0:
-                os.chown(path, owner.st_uid, owner.st_gid, follow_symlinks=False)
-
-
-def check_sandbox(sandboxed: bool, stream: TextIO, settings: Sandbox | None = None) -> None:
-    """Stop before grading when the sandbox cannot work here; warn when it is turned off. Then
-    clear what kernels of an earlier run left behind (a grader that was killed)."""
-    if not sandboxed:
-        stream.write("autograder: WARNING: the sandbox is off. Learner code runs with your rights: it can "
-                     "read the solutions and the gradebook, change files and reach the network. Grade this "
-                     "way only submissions you trust.\n")
-        return
-    problem = probe()
-    if problem:
-        raise CourseError(
-            f"The grading sandbox cannot start: {problem}. Learner notebooks are only run inside it. "
-            "To grade without it, at your own risk and only for submissions you trust, add --no-sandbox."
-        )
-    for line in clean_up_leftovers(settings or Sandbox()):
-        stream.write(f"autograder: {line}.\n")
 
 
 class Scheduler:
@@ -200,7 +46,7 @@ class Scheduler:
         self.jobs = jobs
         self.bar = bar
         self.outcomes = outcomes
-        self.store = outcome_store(course, assignment)
+        self.store = OutcomeStore.of_course(course, assignment)
         speedups.install()
         wait_when_gradebook_is_busy()
         self.pipeline = Pipeline(course)

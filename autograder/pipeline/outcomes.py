@@ -16,6 +16,8 @@ import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from autograder.scores import Part
+
 GRADED = "graded"
 FAILED = "failed"
 MANUAL = "needs manual grading"
@@ -30,17 +32,6 @@ class Failure:
     part: str
     error: str
     message: str
-
-
-@dataclass
-class Part:
-    """The score of one graded cell (a "part" of the assignment)."""
-
-    notebook: str
-    part: str
-    score: float | None
-    max_score: float
-    needs_manual_grade: bool = False
 
 
 @dataclass
@@ -93,6 +84,11 @@ class Outcome:
 
 class OutcomeStore:
     """The outcome records of one assignment."""
+
+    @classmethod
+    def of_course(cls, course, assignment: str) -> "OutcomeStore":
+        """The records of ``assignment`` in ``course`` (a :class:`autograder.course.Course`)."""
+        return cls(course.root / course.coursedir.autograded_directory, assignment)
 
     def __init__(self, autograded_directory: Path, assignment: str) -> None:
         self.folder = Path(autograded_directory) / ".autograder" / assignment

@@ -9,8 +9,8 @@ a process that ends, however it ends):
   at once, with a message saying who holds it, when it cannot;
 * nbgrader's autograde (the formgrader's button, ``nbgrader autograde``) holds it shared while it
   grades one submission, through two steps that the course's ``nbgrader_config.py`` adds to
-  ``Autograde``'s preprocessors (:class:`HoldGradingLock` first, :class:`ReleaseGradingLock`
-  last): a submission it grades while ``autograder grade`` runs fails with that message, and the
+  ``Autograde``'s preprocessors (:class:`~autograder.preprocessors.HoldGradingLock` first,
+  :class:`~autograder.preprocessors.ReleaseGradingLock` last): a submission it grades while ``autograder grade`` runs fails with that message, and the
   instructor autogrades it again afterwards.
 """
 
@@ -24,10 +24,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from nbgrader.coursedir import CourseDirectory
-from nbgrader.preprocessors import NbGraderPreprocessor
-
-from .course import CourseError
+from autograder.course import CourseError
 
 
 class GradingLockError(CourseError):
@@ -38,7 +35,8 @@ def lock_path(root: Path, autograded_directory: str, assignment: str) -> Path:
     return Path(root) / autograded_directory / ".autograder" / f"{assignment}.lock"
 
 
-def _holder(path: Path) -> str:
+def holder(path: Path) -> str:
+    """Who holds the lock at ``path``, in words for a message."""
     try:
         info = json.loads(path.read_text(encoding="utf-8") or "{}")
     except (OSError, ValueError):
@@ -60,7 +58,7 @@ def grading_lock(root: Path, autograded_directory: str, assignment: str) -> Iter
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise GradingLockError(
-                f"{assignment} cannot be graded now: {_holder(path)}. Wait until it is done, then run the command "
+                f"{assignment} cannot be graded now: {holder(path)}. Wait until it is done, then run the command "
                 "again; nothing was graded by this run.") from None
         os.ftruncate(descriptor, 0)
         os.write(descriptor, json.dumps({"pid": os.getpid(), "started": time.time()}).encode())
@@ -70,47 +68,3 @@ def grading_lock(root: Path, autograded_directory: str, assignment: str) -> Iter
             os.ftruncate(descriptor, 0)
     finally:
         os.close(descriptor)  # closing it drops the lock
-
-
-#: Shared locks held by nbgrader's autograde in this process, by lock file.
-_held: dict[str, int] = {}
-
-
-class HoldGradingLock(NbGraderPreprocessor):
-    """First step of nbgrader's autograde: share the assignment's lock, or fail this submission
-    with a message when ``autograder grade`` holds it."""
-
-    def preprocess(self, nb, resources):
-        assignment = resources.get("nbgrader", {}).get("assignment")
-        if not assignment:
-            return nb, resources
-        coursedir = CourseDirectory(config=self.config)
-        path = lock_path(Path(coursedir.root), coursedir.autograded_directory, assignment)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        stale = _held.pop(str(path), None)  # left by a notebook that failed before the last step
-        if stale is not None:
-            os.close(stale)
-        descriptor = os.open(path, os.O_RDONLY | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(descriptor, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(descriptor)
-            raise GradingLockError(f"{assignment} cannot be autograded now: {_holder(path)}. Autograde this "
-                                   "submission again when it is done.") from None
-        _held[str(path)] = descriptor
-        return nb, resources
-
-    def preprocess_cell(self, cell, resources, index):  # pragma: no cover - preprocess does the work
-        return cell, resources
-
-
-class ReleaseGradingLock(NbGraderPreprocessor):
-    """Last step of nbgrader's autograde: give the assignment's shared lock back."""
-
-    def preprocess(self, nb, resources):
-        for path in list(_held):
-            os.close(_held.pop(path))
-        return nb, resources
-
-    def preprocess_cell(self, cell, resources, index):  # pragma: no cover - preprocess does the work
-        return cell, resources

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from nbformat import NotebookNode
 from nbgrader import utils
-from nbgrader.preprocessors import ClearHiddenTests, OverwriteCells
+from nbgrader.preprocessors import OverwriteCells
 from traitlets import Bool
+
+from autograder.nbgrader_compat import remove_hidden_tests
 
 
 class RestoreTestCells(OverwriteCells):
@@ -57,7 +59,7 @@ class RestoreTestCells(OverwriteCells):
         hidden tests (learners get it without them)."""
         source_cell = self.gradebook.find_source_cell(grade_id, self.notebook_id, self.assignment_id)
         released = NotebookNode(cell_type=source_cell.cell_type, source=source_cell.source, metadata={})
-        ClearHiddenTests(parent=self)._remove_hidden_test_region(released)
+        remove_hidden_tests(self, released)
         submitted = _normalise(self._submitted_source)
         return submitted in (_normalise(source_cell.source), _normalise(released.source))
 

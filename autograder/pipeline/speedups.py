@@ -10,10 +10,10 @@ so does this).
 from __future__ import annotations
 
 import json
-from types import SimpleNamespace
 
-import jsonschema
 from jsonschema import exceptions, validators
+
+from autograder.nbgrader_compat import use_metadata_validator
 
 _validators: dict[str, object] = {}
 
@@ -33,9 +33,4 @@ def validate(instance, schema) -> None:
 
 def install() -> None:
     """Make nbgrader's metadata validation use :func:`validate` (in this process)."""
-    from nbgrader.nbgraderformat import common
-
-    if getattr(common.jsonschema, "validate", None) is not validate:
-        common.jsonschema = SimpleNamespace(**{name: getattr(jsonschema, name) for name in dir(jsonschema)
-                                               if not name.startswith("__")})
-        common.jsonschema.validate = validate
+    use_metadata_validator(validate)

@@ -31,11 +31,11 @@ from nbformat.v4 import new_markdown_cell
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
-from .grading_execute import LIMIT_ERRORS, limit_message
+from autograder.preprocessors.grading_execute import LIMIT_ERRORS, limit_message
 
 #: What stands for a value computed by the learner's code in a message of the course.
 VALUE = "…"
-#: Error names that the grader itself writes into a cell (autograder.grading_execute), with what
+#: Error names that the grader itself writes into a cell (autograder.preprocessors.grading_execute), with what
 #: the learner reads for each. A learner's code can raise an error of the same name, which only
 #: picks one of these fixed texts.
 GRADER_ERRORS = {
@@ -187,7 +187,7 @@ class ClearHiddenOutputs(NbGraderPreprocessor):
         """The limits the fixed messages quote, from the course's configuration."""
         from nbgrader.preprocessors import Execute
 
-        from .isolation import Sandbox
+        from autograder.isolation import Sandbox
 
         sandbox = Sandbox(config=self.config)
         return {"memory_limit": str(sandbox.memory_limit), "process_limit": str(sandbox.process_limit),
