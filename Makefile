@@ -87,15 +87,18 @@ learner-branch:
 	$(PYTHON) scripts/learner_branch.py
 
 .PHONY: hub hub-environment
+# The Python of the hub's shared environment (deploy/setup/environment.py): it has the hub's package
+# (course_hub), so the hub's supervisor runs with it.
+HUB_PYTHON = $(or $(COURSE_HUB_ENV),/opt/local-governance-course)/venv/bin/python
 # JupyterHub for a cohort on this machine (as root): sets up the shared environment, the demo's
 # Unix accounts and the courses, starts the hub on 127.0.0.1 and prints where to log in. Ctrl-C stops it.
 hub: $(STAMPS)/npm hub-environment
-	$(PYTHON) deploy/hub.py --port $(HUB_PORT) --login $(HUB_LOGIN)
+	$(HUB_PYTHON) -m deploy.hub --port $(HUB_PORT) --login $(HUB_LOGIN)
 
 # The environment every hub user's server runs in, outside the repository and /root (both private):
 # /opt/local-governance-course/venv, from Debian's Python, with requirements.lock (skipped when up to date).
 hub-environment: $(STAMPS)/apt-start
-	@$(PYTHON) deploy/hub_setup.py --environment-only
+	@$(PYTHON) -m deploy.setup.environment
 
 test: hub-environment
 bench: hub-environment

@@ -13,7 +13,8 @@ a line of ``refused-submissions.log`` in the course folder.
 
 A learner's uid comes from one of two places:
 
-* one machine (``deploy/hub_setup.py``): the learner's Unix account in the passwd database;
+* one machine (``deploy/setup/``): the learner's Unix account in the passwd database, named by
+  :func:`course_hub.accounts.short_unix_name`;
 * Kubernetes (``deploy/kubernetes/values.yaml``): every learner's server runs under the uid
   ``10000 +`` their hub user id, which the hub's REST API does not show. The hub records
   ``{hub user name: uid}`` in a JSON file on the exchange volume each time it starts a server, in a
@@ -29,7 +30,6 @@ that it exists and can be entered. ``deploy/jupyter/learners/nbgrader_config.py`
 from __future__ import annotations
 
 import datetime
-import hashlib
 import json
 import os
 import pwd
@@ -47,18 +47,12 @@ from nbgrader.exchange.default import (
 from nbgrader.utils import check_directory
 from traitlets import Unicode
 
+from course_hub.accounts import short_unix_name
+
 from autograder.nbgrader_compat import CollectHooks
 
 #: The file in the course folder that lists every refused entry, one line each.
 REPORT_NAME = "refused-submissions.log"
-
-
-def short_unix_name(name: str) -> str:
-    """The Unix account of the hub user ``name`` on one machine: the same rule as
-    ``deploy/hub_setup.py``'s ``short_unix_name`` (Unix names have at most 32 characters)."""
-    if len(name) <= 32:
-        return name
-    return f"{name[:25]}-{hashlib.sha256(name.encode()).hexdigest()[:6]}"
 
 
 class HubExchangeRoot:
@@ -68,7 +62,7 @@ class HubExchangeRoot:
     def ensure_root(self):
         if not check_directory(self.root, execute=True):
             self.fail(f"The exchange {self.root} is missing or closed to you: ask the hub's administrator "
-                      "to run the hub's set-up (deploy/hub_setup.py).")
+                      "to run the hub's set-up (python -m deploy.setup).")
 
     def ensure_directory(self, path, mode):
         """The course's folder ``path`` exists and is this account's (compared by uid: on Kubernetes
@@ -81,7 +75,7 @@ class HubExchangeRoot:
         if not os.access(os.path.dirname(path), os.W_OK):
             self.fail(f"{path} is missing, and only the hub's set-up creates a course's folders in the "
                       f"exchange: ask the hub's administrator to set up the course {self.coursedir.course_id} "
-                      "(deploy/hub_setup.py; on Kubernetes, course-grader.yaml's init container).")
+                      "(python -m deploy.setup; on Kubernetes, course-grader.yaml's init container).")
         super().ensure_directory(path, mode)
 
 

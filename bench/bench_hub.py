@@ -34,9 +34,9 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from deploy import hub_setup  # noqa: E402
+from course_hub.hub_client import HubUser  # noqa: E402
 from deploy.hub import Hub, marked_processes  # noqa: E402
-from deploy.hub_client import HubUser  # noqa: E402
+from deploy.setup.machine import set_up  # noqa: E402
 
 TARGET_P95_SECONDS = 30.0
 TARGET_MB_PER_SERVER = 200.0
@@ -131,8 +131,8 @@ def main(argv: list[str] | None = None) -> int:
     state = Path(tempfile.mkdtemp(prefix="local-governance-hub-bench-", dir="/srv"))
     hub = Hub.on_free_ports(state, services=1)
     try:
-        settings = hub_setup.set_up(state, {"courses": {COURSE: {"instructors": [], "learners": learners}}},
-                                    log=lambda message: None)
+        settings = set_up(state, {"courses": {COURSE: {"instructors": [], "learners": learners}}},
+                          log=lambda message: None)
         hub.start()
         time.sleep(3)  # let the course's formgrader service finish starting
         hub_processes = [psutil.Process(hub.process.pid)] + [
@@ -158,6 +158,15 @@ def main(argv: list[str] | None = None) -> int:
         hub.stop()
         shutil.rmtree(state, ignore_errors=True)
 
+    print_table(learners, results, load, burst, (hub_cpu, hub_share, hub_peak), (pss, rss, server_cpu))
+    return 0
+
+
+def print_table(learners: list[str], results: dict[str, object], load: float, burst: float,
+                hub_use: tuple[float, float, int], servers: tuple[list[float], list[float], list[float]]) -> None:
+    """The markdown table of the burst: what learners waited for, what the servers and the hub used."""
+    hub_cpu, hub_share, hub_peak = hub_use
+    pss, rss, server_cpu = servers
     times = [value for value in results.values() if isinstance(value, float)]
     failures = {name: value for name, value in results.items() if not isinstance(value, float)}
     p50 = statistics.median(times) if times else float("nan")
@@ -183,7 +192,6 @@ def main(argv: list[str] | None = None) -> int:
     if failures:
         print(f"\n{len(failures)} learners did not get a working JupyterLab: "
               + "; ".join(f"{name}: {value}" for name, value in sorted(failures.items())))
-    return 0
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Start the course's JupyterHub for a cohort on this machine: what ``make hub`` runs (as root).
 
-1. sets the machine up (``deploy/hub_setup.py``: the shared environment, the demo's Unix accounts,
+1. sets the machine up (``deploy/setup/``: the shared environment, the demo's Unix accounts,
    the courses, the learners' branch of the course);
 2. starts JupyterHub (``deploy/jupyterhub_config.py``) with configurable-http-proxy on
    127.0.0.1, its log in ``<state>/hub/jupyterhub.log``;
@@ -10,6 +10,11 @@
    mark in its environment).
 
 The :class:`Hub` class does steps 2 and 4 for the tests and the benchmark too.
+
+It runs with the course environment's Python (it has the hub's package, ``course_hub``), from the
+repository's root, after ``make hub-environment`` has installed that environment:
+
+    sudo /opt/local-governance-course/venv/bin/python -m deploy.hub [--cohort cohort.json] [--port 8000]
 """
 
 from __future__ import annotations
@@ -27,11 +32,12 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "book" / "_ext"))
-
-import hub_setup  # noqa: E402
-from launch_link import nbgitpuller_link  # noqa: E402
+from course_hub.launch_link import nbgitpuller_link
+from course_hub.processes import run_until_signal, stop_process_groups
+from deploy.setup.courses import first_lesson
+from deploy.setup.environment import ENVIRONMENT
+from deploy.setup.machine import DEFAULT_STATE, set_up
+from deploy.setup.system import SetupError
 
 CONFIG = Path(__file__).resolve().parent / "jupyterhub_config.py"
 
@@ -100,7 +106,7 @@ class Hub:
     def environment(self) -> dict[str, str]:
         environment = {key: value for key, value in os.environ.items()
                        if not key.startswith(("JUPYTER", "COURSE_HUB_", "VIRTUAL_ENV", "PYTHON"))}
-        bin_dir = str(hub_setup.ENVIRONMENT / "venv" / "bin")
+        bin_dir = str(ENVIRONMENT / "venv" / "bin")
         environment["PATH"] = bin_dir + os.pathsep + environment.get("PATH", "/usr/bin:/bin")
         environment.update({
             "COURSE_HUB_STATE": str(self.state),
@@ -117,9 +123,9 @@ class Hub:
 
     def start(self, timeout: float = 120) -> None:
         self.mark = secrets.token_hex(8)
-        jupyterhub = hub_setup.ENVIRONMENT / "venv" / "bin" / "jupyterhub"
+        jupyterhub = ENVIRONMENT / "venv" / "bin" / "jupyterhub"
         if not jupyterhub.exists():
-            raise HubError(f"{jupyterhub} is missing: run the set-up first (make hub, or deploy/hub_setup.py).")
+            raise HubError(f"{jupyterhub} is missing: install the course environment first (make hub-environment).")
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = open(self.log_path, "ab")
         self.process = subprocess.Popen(
@@ -160,16 +166,8 @@ class Hub:
         Returns the processes that were still running after the hub had exited (and were then
         ended): an empty list means the hub stopped everything it started by itself.
         """
-        if self.process is not None and self.process.poll() is None:
-            try:
-                os.killpg(self.process.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-            try:
-                self.process.wait(timeout=grace)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        if self.process is not None:
+            stop_process_groups([self.process], grace)
         if not self.mark:
             return []
         left = marked_processes(self.mark)
@@ -201,7 +199,7 @@ def banner(hub: Hub, settings: dict) -> str:
         lines.append("")
     lines.append("  Launch the first lesson (the site's 'Launch on JupyterHub' link, with this hub's copy of the course):")
     lines.append("    " + nbgitpuller_link(hub.url, settings["repository"], settings["branch"],
-                                       hub_setup.first_lesson(Path(settings["repository"]))))
+                                       first_lesson(Path(settings["repository"]))))
     for course_id in settings["courses"]:
         lines.append(f"  Formgrader of {course_id} (instructors): {hub.url}/services/{course_id}/formgrader")
     lines += ["", f"  Hub log: {hub.log_path}", "", "Press Ctrl-C to stop the hub and every server it started."]
@@ -209,10 +207,11 @@ def banner(hub: Hub, settings: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(prog="python -m deploy.hub", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--port", type=int, default=8000, help="port of the hub on 127.0.0.1 (default 8000)")
     parser.add_argument("--ip", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
-    parser.add_argument("--state", type=Path, default=hub_setup.DEFAULT_STATE, help="the hub's state folder")
+    parser.add_argument("--state", type=Path, default=DEFAULT_STATE, help="the hub's state folder")
     parser.add_argument("--login", choices=["native", "lti13"], default="native",
                         help="native: the set-up's accounts with their passwords; lti13: your learning platform")
     parser.add_argument("--cohort", type=Path, help="a JSON file {courses: {id: {instructors: [...], learners: [...]}}} "
@@ -221,35 +220,24 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         cohort = json.loads(arguments.cohort.read_text()) if arguments.cohort else None
-        settings = hub_setup.set_up(arguments.state, cohort)
-    except hub_setup.SetupError as error:
+        settings = set_up(arguments.state, cohort)
+    except SetupError as error:
         print(error, file=sys.stderr)
         return 1
     hub = Hub(arguments.state, port=arguments.port, ip=arguments.ip, login=arguments.login)
-    stopping = False
 
-    def on_signal(signum, frame):
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGINT, on_signal)
-    signal.signal(signal.SIGTERM, on_signal)
-    try:
+    def start() -> None:
         print(f"Starting JupyterHub on {hub.url} ...", flush=True)
         hub.start()
         print(banner(hub, settings), flush=True)
-        while not stopping:
-            if not hub.running():
-                print(f"JupyterHub stopped unexpectedly; see {hub.log_path}:\n{hub.log_tail()}", file=sys.stderr)
-                return 1
-            time.sleep(0.5)
-        print("\nStopping the hub and every server it started...", flush=True)
-        return 0
-    except HubError as error:
-        print(error, file=sys.stderr)
-        return 1
-    finally:
-        hub.stop()
+
+    def failure() -> str | None:
+        if hub.running():
+            return None
+        return f"JupyterHub stopped unexpectedly; see {hub.log_path}:\n{hub.log_tail()}"
+
+    return run_until_signal(start, failure, hub.stop, "\nStopping the hub and every server it started...",
+                            errors=(HubError,))
 
 
 if __name__ == "__main__":

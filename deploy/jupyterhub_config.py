@@ -3,8 +3,10 @@
 Every learner is a real Unix user (LocalProcessSpawner), so learners are kept apart by the
 operating system: private homes (mode 700), an nbgrader exchange whose folders let a learner
 submit but not list or read others' work, and course folders (solutions, gradebook) that only the
-course's grader account and instructors can read. ``deploy/hub_setup.py`` prepares all of that and
-writes ``<state>/hub.json``, the cohort this file reads; ``deploy/hub.py`` starts the hub.
+course's grader account and instructors can read. ``deploy/setup/`` prepares all of that and
+writes ``<state>/hub.json``, the cohort this file reads; ``deploy/hub.py`` starts the hub. What the
+hub imports is the course's package ``course_hub`` (``deploy/course_hub/``), installed in the course
+environment that runs the hub.
 
 Environment variables (``deploy/hub.py`` sets them; the defaults are those of ``make hub``):
 
@@ -22,12 +24,12 @@ COURSE_HUB_INSTANCE            a mark given to every process the hub starts (cle
 =============================  ===========================================================  ===========================
 """
 
-import hashlib
 import json
 import os
-import re
-import sys
 from pathlib import Path
+
+from course_hub import accounts, groups
+from course_hub.preload_spawner import PreloadedLocalProcessSpawner
 
 c = get_config()  # noqa: F821 (provided by JupyterHub when it loads this file)
 
@@ -53,12 +55,9 @@ LTI13 = {
     "username_key": "sub",
     # Which platform course (LTI context id, or its label) is which nbgrader course of this hub.
     "courses": {"moodle-course-42": "local-governance"},
-    # Platform roles that make someone an instructor of the course they launch from.
-    "instructor_roles": [
-        "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor",
-        "http://purl.imsglobal.org/vocab/lis/v2/membership#ContentDeveloper",
-        "http://purl.imsglobal.org/vocab/lis/v2/institution/person#Administrator",
-    ],
+    # Platform roles that make someone an instructor of the course they launch from: LTI's
+    # Instructor, ContentDeveloper and Administrator (course_hub.groups); add your platform's own.
+    "instructor_roles": [*groups.INSTRUCTOR_ROLES],
 }
 # -------------------------------------------------------------------------------------------------
 
@@ -91,12 +90,8 @@ c.JupyterHub.cleanup_proxy = True
 
 # --- Learners' servers: one process per learner, as that learner's Unix user --------------------
 # LocalProcessSpawner, whose servers start by forking a process that has imported Jupyter already
-# (deploy/server_zygote.py): a third of the processor time per start, and shared memory.
+# (course_hub.server_zygote): a third of the processor time per start, and shared memory.
 # COURSE_HUB_PRELOAD=0 starts each server as a new process instead.
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import hub_setup  # noqa: E402
-from preload_spawner import PreloadedLocalProcessSpawner  # noqa: E402
-
 c.JupyterHub.spawner_class = PreloadedLocalProcessSpawner
 c.PreloadedLocalProcessSpawner.preload = os.environ.get("COURSE_HUB_PRELOAD", "1") != "0"
 c.PreloadedLocalProcessSpawner.zygote_python = str(ENV_BIN / "python")
@@ -129,19 +124,7 @@ roles = [{"name": "server", "scopes": SERVER_SCOPES}]
 services = []
 for port, (course_id, course) in zip(SERVICE_PORTS, COURSES.items()):
     folder = STATE / "courses" / course_id
-    roles.append({
-        "name": f"formgrade-{course_id}",
-        "description": f"Instructors of {course_id}: open its formgrader",
-        "groups": [f"formgrade-{course_id}"],
-        "scopes": [f"access:services!service={course_id}"],
-    })
-    roles.append({
-        "name": f"grader-{course_id}",
-        "description": f"The formgrader of {course_id}: read who is in the course, enrol learners",
-        "services": [course_id],
-        "scopes": ["read:users:name", "read:users:groups", "list:users", "list:groups",
-                   f"read:groups!group=nbgrader-{course_id}", f"groups!group=nbgrader-{course_id}"],
-    })
+    roles += groups.course_roles(course_id)
     # The formgrader runs as the course's grader account (which owns the gradebook), in the
     # course folder, with nbgrader's instructor tools switched on for this server only.
     services.append({
@@ -179,48 +162,21 @@ c.JupyterHub.load_roles = roles
 
 
 # --- Logins -------------------------------------------------------------------------------------
-def unix_name(name: str) -> str:
-    """A valid, stable Unix user name for a hub user name from a platform (at most 32 characters)."""
-    clean = re.sub(r"[^a-z0-9._-]+", "-", name.strip().lower()).strip("-.") or "user"
-    if not clean[0].isalpha():
-        clean = "u" + clean
-    if clean != name or len(clean) > 32:
-        suffix = hashlib.sha256(name.encode()).hexdigest()[:6]
-        clean = f"{clean[:25]}-{suffix}"
-    return clean
-
-
 def check_unix_user(spawner) -> None:
     """Before a server starts: its Unix account must be one the hub made (LTI logins make it)."""
-    refusal = hub_setup.login_refusal(STATE, spawner.user.name, list(COURSES))
-    if refusal or spawner.user.name not in hub_setup.hub_accounts(STATE):
+    refusal = accounts.login_refusal(STATE, spawner.user.name, list(COURSES))
+    if refusal or spawner.user.name not in accounts.hub_accounts(STATE):
         raise RuntimeError(f"Not starting a server for {spawner.user.name}: {refusal or 'no Unix account yet'}. "
                            "Log in again from the platform.")
 
 
-def launch_groups(current: set[str], course_id: str | None, teaches: bool) -> list[str]:
-    """The hub groups after a launch: the launch's course decides the user's role in that course
-    (an instructor who launches as a learner loses the formgrader); other courses' groups stay."""
-    if not course_id:
-        return sorted(current)
-    others = current - {f"formgrade-{course_id}", f"nbgrader-{course_id}"}
-    return sorted(others | {f"{'formgrade' if teaches else 'nbgrader'}-{course_id}"})
-
-
 def cohort_groups(name: str) -> list[str]:
     """The hub groups of ``name`` in the cohort as it is now (hub.json, rewritten by each set-up)."""
-    courses = json.loads((STATE / "hub.json").read_text())["courses"]
-    return sorted([f"nbgrader-{course_id}" for course_id, course in courses.items() if name in course.get("learners", [])]
-                  + [f"formgrade-{course_id}" for course_id, course in courses.items()
-                     if name in course.get("instructors", [])])
+    return groups.cohort_groups(json.loads((STATE / "hub.json").read_text())["courses"], name)
 
 
 if LOGIN == "lti13":
     from ltiauthenticator.lti13.auth import LTI13Authenticator
-
-    ROLES_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/roles"
-    CONTEXT_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/context"
-
     from tornado import web
 
     class CourseLTI13Authenticator(LTI13Authenticator):
@@ -238,24 +194,20 @@ if LOGIN == "lti13":
         async def authenticate(self, handler, data=None):
             model = await super().authenticate(handler, data)
             claims = model.get("auth_state") or {}
-            model["name"] = unix_name(model["name"])
-            refusal = hub_setup.login_refusal(STATE, model["name"], list(COURSES))
+            model["name"] = accounts.unix_name(model["name"])
+            refusal = accounts.login_refusal(STATE, model["name"], list(COURSES))
             if refusal:
                 self.log.warning("Refused the LTI login of %s: %s", model["name"], refusal)
                 raise web.HTTPError(403, "%s", f"This hub cannot log you in: {refusal}. Ask the hub's administrator "
                                     "to map your platform account to another user name.")
             try:
-                hub_setup.create_hub_account(STATE, model["name"])
-            except hub_setup.SetupError as error:
+                accounts.create_hub_account(STATE, model["name"])
+            except accounts.AccountError as error:
                 self.log.error("Could not create the Unix account of %s: %s", model["name"], error)
                 raise web.HTTPError(500, "The hub could not create your account: ask the hub's administrator "
                                     "(the hub's log says why).")
-            existing = handler.find_user(model["name"])
-            context = claims.get(CONTEXT_CLAIM) or {}
-            course_id = LTI13["courses"].get(str(context.get("id", ""))) or LTI13["courses"].get(str(context.get("label", "")))
-            teaches = bool(set(claims.get(ROLES_CLAIM) or []) & set(LTI13["instructor_roles"]))
-            model["groups"] = launch_groups({group.name for group in existing.groups} if existing else set(),
-                                            course_id, teaches)
+            current = groups.current_groups(handler, model["name"])
+            model["groups"] = groups.groups_after_launch(claims, current, LTI13["courses"], LTI13["instructor_roles"])
             return model
 
     c.JupyterHub.authenticator_class = CourseLTI13Authenticator
@@ -279,8 +231,8 @@ else:
             import bcrypt
 
             path = STATE / "hub" / "demo-accounts.json"
-            accounts = json.loads(path.read_text()) if path.exists() else {}
-            for name, password in accounts.items():
+            passwords = json.loads(path.read_text()) if path.exists() else {}
+            for name, password in passwords.items():
                 if self.get_user(name) is None:  # a password changed since is kept
                     hashed = bcrypt.hashpw(password.encode(), bcrypt.gensalt())
                     self.db.add(UserInfo(username=name, password=hashed, is_authorized=True))

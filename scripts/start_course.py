@@ -8,7 +8,8 @@
    :class:`CourseSiteHandler`; ``python scripts/start_course.py --serve-only --site-dir DIR --site-port N``
    runs this server alone) and starts JupyterLab (with nbgrader and jupytext) on the
    course folder;
-3. prints both addresses, and stops both cleanly on Ctrl-C (or SIGTERM).
+3. prints both addresses, and stops both cleanly on Ctrl-C (or SIGTERM): the same loop as
+   ``make hub`` (``course_hub.processes``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+
+from course_hub.processes import run_until_signal, stop_process_groups
 
 COURSE_ROOT = Path(__file__).resolve().parent.parent
 STATE = COURSE_ROOT / ".make"
@@ -145,21 +148,57 @@ def wait_until_up(url: str, process: subprocess.Popen, name: str) -> None:
     raise RuntimeError(f"{name} did not answer at {url} within {START_TIMEOUT_SECONDS} s.")
 
 
-def stop(processes: list[subprocess.Popen]) -> None:
-    """Stop every process group: SIGTERM first, SIGKILL after a grace period."""
-    for process in processes:
-        if process.poll() is None:
-            try:
-                os.killpg(process.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-    deadline = time.monotonic() + STOP_GRACE_SECONDS
-    for process in processes:
-        try:
-            process.wait(timeout=max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+class CourseServers:
+    """The site server and JupyterLab of ``make start``, each in a process group of its own."""
+
+    NAMES = ("The site server", "JupyterLab")
+
+    def __init__(self, arguments: argparse.Namespace, site_dir: Path, environment: dict[str, str]) -> None:
+        self.environment = environment
+        self.token = secrets.token_hex(16)
+        self.site_url = f"http://{HOST}:{arguments.site_port}/"
+        self.lab_url = f"http://{HOST}:{arguments.lab_port}/lab?token={self.token}"
+        self.lab_status_url = f"http://{HOST}:{arguments.lab_port}/api/status?token={self.token}"
+        self.site_command = [sys.executable, str(Path(__file__).resolve()), "--serve-only",
+                             "--site-port", str(arguments.site_port), "--site-dir", str(site_dir)]
+        self.lab_command = [
+            sys.executable, "-m", "jupyter", "lab", "--no-browser",
+            f"--ServerApp.ip={HOST}", f"--ServerApp.port={arguments.lab_port}", "--ServerApp.port_retries=0",
+            f"--ServerApp.root_dir={COURSE_ROOT}", f"--IdentityProvider.token={self.token}",
+        ]
+        if os.geteuid() == 0:
+            self.lab_command.append("--allow-root")
+        self.processes: list[subprocess.Popen] = []
+
+    def start(self) -> None:
+        """Start both and wait until both answer (RuntimeError if one does not)."""
+        self.processes.append(subprocess.Popen(self.site_command, env=self.environment, start_new_session=True,
+                                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        self.processes.append(subprocess.Popen(self.lab_command, env=self.environment, start_new_session=True,
+                                               cwd=COURSE_ROOT))
+        wait_until_up(self.site_url, self.processes[0], self.NAMES[0])
+        wait_until_up(self.lab_status_url, self.processes[1], self.NAMES[1])
+        (STATE / "lab-url").write_text(self.lab_url + "\n", encoding="utf-8")
+
+    def failure(self) -> str | None:
+        for process, name in zip(self.processes, self.NAMES):
+            if process.poll() is not None:
+                return f"{name} stopped unexpectedly (exit status {process.returncode}); stopping the course."
+        return None
+
+    def stop(self) -> None:
+        stop_process_groups(self.processes, STOP_GRACE_SECONDS)
+
+
+def check_can_start(arguments: argparse.Namespace, site_dir: Path) -> None:
+    """Exit with a message if the site is not built or a port is taken."""
+    if not (site_dir / "index.html").exists():
+        sys.exit(f"The course site is not built yet ({site_dir} has no index.html): run `make start` or `make book`.")
+    for name, port in (("site", arguments.site_port), ("JupyterLab", arguments.lab_port)):
+        if not port_is_free(port):
+            option = "SITE_PORT" if name == "site" else "LAB_PORT"
+            sys.exit(f"Port {port} on {HOST} is already in use, so the {name} cannot start there. "
+                     f"Stop the program that uses it, or choose another port: make start {option}=<port>")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -169,13 +208,7 @@ def main(argv: list[str] | None = None) -> int:
         signal.signal(signal.SIGTERM, signal.default_int_handler)
         serve_site(site_dir, arguments.site_port)
         return 0
-    if not (site_dir / "index.html").exists():
-        sys.exit(f"The course site is not built yet ({site_dir} has no index.html): run `make start` or `make book`.")
-    for name, port in (("site", arguments.site_port), ("JupyterLab", arguments.lab_port)):
-        if not port_is_free(port):
-            option = "SITE_PORT" if name == "site" else "LAB_PORT"
-            sys.exit(f"Port {port} on {HOST} is already in use, so the {name} cannot start there. "
-                     f"Stop the program that uses it, or choose another port: make start {option}=<port>")
+    check_can_start(arguments, site_dir)
 
     exchange = STATE / "exchange"
     environment = dict(os.environ)
@@ -183,55 +216,18 @@ def main(argv: list[str] | None = None) -> int:
     environment["JUPYTER_CONFIG_PATH"] = str(write_jupyter_config(exchange))
     print("Preparing the exercises for JupyterLab's Assignments panel...", flush=True)
     assignments = release_exercises(exchange, environment)
+    servers = CourseServers(arguments, site_dir, environment)
 
-    token = secrets.token_hex(16)
-    site_command = [sys.executable, str(Path(__file__).resolve()), "--serve-only",
-                    "--site-port", str(arguments.site_port), "--site-dir", str(site_dir)]
-    lab_command = [
-        sys.executable, "-m", "jupyter", "lab", "--no-browser",
-        f"--ServerApp.ip={HOST}", f"--ServerApp.port={arguments.lab_port}", "--ServerApp.port_retries=0",
-        f"--ServerApp.root_dir={COURSE_ROOT}", f"--IdentityProvider.token={token}",
-    ]
-    if os.geteuid() == 0:
-        lab_command.append("--allow-root")
-
-    processes: list[subprocess.Popen] = []
-    stopping = False
-
-    def on_signal(signum, frame):
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGINT, on_signal)
-    signal.signal(signal.SIGTERM, on_signal)
-    try:
-        processes.append(subprocess.Popen(site_command, env=environment, start_new_session=True,
-                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-        processes.append(subprocess.Popen(lab_command, env=environment, start_new_session=True, cwd=COURSE_ROOT))
-        site_url = f"http://{HOST}:{arguments.site_port}/"
-        lab_url = f"http://{HOST}:{arguments.lab_port}/lab?token={token}"
-        wait_until_up(site_url, processes[0], "The site server")
-        wait_until_up(f"http://{HOST}:{arguments.lab_port}/api/status?token={token}", processes[1], "JupyterLab")
-        (STATE / "lab-url").write_text(lab_url + "\n", encoding="utf-8")
+    def start() -> None:
+        servers.start()
         print()
-        print(f"  Course site: {site_url}")
-        print(f"  JupyterLab:  {lab_url}")
+        print(f"  Course site: {servers.site_url}")
+        print(f"  JupyterLab:  {servers.lab_url}")
         print(f"  Exercises ready to fetch in JupyterLab (Assignments panel): {', '.join(assignments)}")
         print()
         print("Press Ctrl-C to stop both.", flush=True)
-        while not stopping:
-            for process, name in zip(processes, ("The site server", "JupyterLab")):
-                if process.poll() is not None:
-                    print(f"{name} stopped unexpectedly (exit status {process.returncode}); stopping the course.", file=sys.stderr)
-                    return 1
-            time.sleep(0.5)
-        print("\nStopping the course site and JupyterLab...", flush=True)
-        return 0
-    except RuntimeError as problem:
-        print(problem, file=sys.stderr)
-        return 1
-    finally:
-        stop(processes)
+
+    return run_until_signal(start, servers.failure, servers.stop, "\nStopping the course site and JupyterLab...")
 
 
 if __name__ == "__main__":

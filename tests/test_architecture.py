@@ -15,7 +15,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 CONFIG = REPO / ".importlinter"
-PACKAGES = ("autograder", "modules", "bench", "tests")
+PACKAGES = ("autograder", "course_hub", "modules", "bench", "tests")
 
 
 def lint_imports(root: Path) -> subprocess.CompletedProcess:
@@ -51,7 +51,7 @@ def copy_of_the_code(tmp_path_factory) -> Path:
     """The course's Python packages, without data, in a folder where imports can be broken."""
     root = tmp_path_factory.mktemp("architecture")
     for package in PACKAGES:
-        shutil.copytree(REPO / package, root / package,
+        shutil.copytree(REPO / ("deploy/course_hub" if package == "course_hub" else package), root / package,
                         ignore=lambda folder, names: [name for name in names if name in ("__pycache__", "data")
                                                       or (not name.endswith(".py") and "." in name)])
     return root
@@ -69,6 +69,8 @@ BROKEN = [
      "autograder.isolation.settings -> autograder.scores"),
     ("benchmarks-do-not-import-tests", "bench/bench_hub.py", "import tests.exercise_pipeline",
      "bench.bench_hub -> tests.exercise_pipeline"),
+    ("hub-package-stands-alone", "course_hub/groups.py", "from autograder import scores",
+     "course_hub.groups -> autograder.scores"),
 ]
 
 
@@ -115,3 +117,11 @@ def test_does_every_class_that_a_configuration_or_guide_names_import():
         except (ImportError, AttributeError) as error:
             broken.append(f"{name}: {error}")
     assert not broken, "\n".join(broken)
+
+
+def test_is_the_hub_package_imported_under_one_name_only():
+    """Imported as ``deploy.course_hub`` too, its modules would load twice, with two sets of globals."""
+    pattern = re.compile(r"^\s*(from\s+deploy\.course_hub\b|from\s+deploy\s+import\s+course_hub\b|import\s+deploy\.course_hub\b)", re.M)
+    found = [str(path.relative_to(REPO)) for folder in ("autograder", "deploy", "modules", "bench", "tests", "scripts", "book")
+             for path in (REPO / folder).rglob("*.py") if pattern.search(path.read_text(encoding="utf-8"))]
+    assert not found, f"import course_hub by that name in: {found}"

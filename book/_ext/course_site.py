@@ -56,8 +56,7 @@ from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from launch_link import nbgitpuller_link  # noqa: E402 (shared with deploy/: the link the hub is tested with)
+from course_hub.launch_link import nbgitpuller_link  # shared with the hub: the link the hub is tested with
 
 logger = logging.getLogger(__name__)
 

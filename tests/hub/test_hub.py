@@ -21,22 +21,22 @@ import pwd
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 import pytest
 
+from course_hub.hub_client import HubUser
+from course_hub.launch_link import nbgitpuller_link
+from deploy.hub import Hub, marked_processes
+from deploy.setup.course_settings import course_folder
+from deploy.setup.courses import first_lesson
+from deploy.setup.environment import ENVIRONMENT
+from deploy.setup.machine import set_up
 from tests.conftest import COURSE_ROOT
+from tests.hub.memory import found_in_memory, processes_of
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
-
-sys.path.insert(0, str(COURSE_ROOT / "book" / "_ext"))
-from launch_link import nbgitpuller_link  # noqa: E402
-
-from deploy import hub_setup  # noqa: E402
-from deploy.hub import Hub, marked_processes  # noqa: E402
-from deploy.hub_client import HubUser  # noqa: E402
 
 COURSE_A, COURSE_B = "local-governance", "local-governance-2027"
 ASSIGNMENT = "budgeting_01"
@@ -89,7 +89,7 @@ def hub_state(hub_machine_lock):
             shutil.rmtree(home)
     state = Path(tempfile.mkdtemp(prefix="local-governance-hub-test-", dir="/srv"))
     try:
-        yield state, hub_setup.set_up(state, COHORT, log=lambda message: None)
+        yield state, set_up(state, COHORT, log=lambda message: None)
     finally:
         shutil.rmtree(state, ignore_errors=True)
 
@@ -122,7 +122,7 @@ def people(hub, hub_state):
 def lesson(hub_state) -> str:
     """The first lesson of the published course (its path in the repository)."""
     _, settings = hub_state
-    return hub_setup.first_lesson(Path(settings["repository"]))
+    return first_lesson(Path(settings["repository"]))
 
 
 @pytest.fixture(scope="module")
@@ -187,7 +187,7 @@ def workflow(hub, hub_state, people, launched):
             learner.write_notebook(path, answered(notebook, source))
         learner.assignment_action("submit", course_id, ASSIGNMENT)
 
-    record["forgery"] = forge_submissions(exchange, hub_setup.course_folder(hub.state, COURSE_A))
+    record["forgery"] = forge_submissions(exchange, course_folder(hub.state, COURSE_A))
     record["collect_a"] = teacher.formgrader_action(COURSE_A, f"assignment/{ASSIGNMENT}/collect")
     for name in (LEARNER_1, LEARNER_2):
         teacher.formgrader_action(COURSE_A, f"submission/{ASSIGNMENT}/{name}/autograde")
@@ -206,9 +206,9 @@ def workflow(hub, hub_state, people, launched):
     # run by root (the machine's administrator or a grading service: the sandbox needs root rights),
     # it hands what it writes back to the course's grader account, which the formgrader runs as.
     teacher.formgrader_action(COURSE_B, f"assignment/{ASSIGNMENT}/collect")
-    course_b = hub_setup.course_folder(hub.state, COURSE_B)
+    course_b = course_folder(hub.state, COURSE_B)
     record["autograder"] = subprocess.run(
-        ["sh", "-c", f"cd {course_b} && PATH={hub_setup.ENVIRONMENT}/venv/bin:$PATH "
+        ["sh", "-c", f"cd {course_b} && PATH={ENVIRONMENT}/venv/bin:$PATH "
                      f"python -m autograder.cli grade {ASSIGNMENT} --jobs 2"],
         capture_output=True, text=True, timeout=300)
     record["owned_by_root_after_grading"] = [str(path) for path in Path(course_b).rglob("*")
@@ -273,7 +273,7 @@ def test_a_learners_kernel_runs_as_that_learner_and_imports_the_installed_course
     )
     user, location = output.split()
     assert user == LEARNER_3
-    assert location.startswith(str(hub_setup.ENVIRONMENT)), location
+    assert location.startswith(str(ENVIRONMENT)), location
 
 
 # --- nbgrader on the hub ------------------------------------------------------------------------
@@ -323,7 +323,7 @@ def test_a_learner_cannot_open_a_formgrader(people, workflow):
 def test_a_learner_cannot_list_the_exchange_inbox_or_read_others_work_or_the_gradebook(hub_state, workflow):
     state, _ = hub_state
     exchange = state / "exchange" / COURSE_A
-    course = hub_setup.course_folder(state, COURSE_A)
+    course = course_folder(state, COURSE_A)
     assert (exchange / "inbound").is_dir() and (course / "gradebook.db").is_file()
     forbidden = {
         "list the exchange's inbox": f"ls {exchange / 'inbound'}",
@@ -353,7 +353,7 @@ def test_work_handed_in_under_a_classmates_name_is_refused_reported_and_the_clas
     refused = [line for line in workflow["collect_a"]["log"].splitlines() if line.startswith("[ERROR] Refused")]
     forged = [line for line in refused if f"{LEARNER_1}+{ASSIGNMENT}+" in line and "+forged" in line]
     assert forged and f"belongs to {LEARNER_2}" in forged[0], workflow["collect_a"]["log"]
-    report = (hub_setup.course_folder(state, COURSE_A) / "refused-submissions.log").read_text()
+    report = (course_folder(state, COURSE_A) / "refused-submissions.log").read_text()
     assert "+forged" in report and f"claims {LEARNER_1}" in report
     assert workflow["scores_before_restart"][LEARNER_1] == EXPECTED_SCORE[LEARNER_1], "the classmate's work was replaced"
 
@@ -362,50 +362,8 @@ def test_a_link_to_the_solutions_in_a_submission_is_refused_so_the_solutions_are
     state, _ = hub_state
     refused = [line for line in workflow["collect_a"]["log"].splitlines() if line.startswith("[ERROR] Refused")]
     assert any(f"{LEARNER_2}+{ASSIGNMENT}+" in line and "+linked" in line for line in refused), workflow["collect_a"]["log"]
-    assert "+linked" in (hub_setup.course_folder(state, COURSE_A) / "refused-submissions.log").read_text()
+    assert "+linked" in (course_folder(state, COURSE_A) / "refused-submissions.log").read_text()
     assert workflow["scores_before_restart"][LEARNER_2] == EXPECTED_SCORE[LEARNER_2], "the solutions were graded"
-
-
-def processes_of(uid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        try:
-            if entry.name.isdigit() and entry.stat().st_uid == uid:
-                found.append(int(entry.name))
-        except OSError:
-            pass
-    return found
-
-
-def found_in_memory(pid: int, needles: set[str]) -> set[str]:
-    """Which of ``needles`` are in the writable memory of process ``pid`` (its heap, stacks, data):
-    what code running in that process could read of itself through /proc/self/mem."""
-    wanted = {needle.encode(): needle for needle in needles}
-    overlap = max(map(len, wanted), default=1)
-    found = set()
-    try:
-        maps = Path(f"/proc/{pid}/maps").read_text().splitlines()
-        memory = open(f"/proc/{pid}/mem", "rb", buffering=0)
-    except OSError:
-        return found
-    with memory:
-        for line in maps:
-            addresses, permissions = line.split()[:2]
-            if not permissions.startswith("rw"):
-                continue
-            start, end = (int(address, 16) for address in addresses.split("-"))
-            previous = b""
-            while start < end:
-                try:
-                    memory.seek(start)
-                    chunk = memory.read(min(1 << 24, end - start))
-                except (OSError, ValueError, OverflowError):
-                    break
-                window = previous + chunk
-                found |= {text for data, text in wanted.items() if data in window}
-                previous = chunk[-overlap:]
-                start += len(chunk) or (end - start)
-    return found
 
 
 def test_no_learners_api_token_stays_in_the_server_zygote_or_in_another_learners_server(hub, people, workflow):
@@ -413,7 +371,7 @@ def test_no_learners_api_token_stays_in_the_server_zygote_or_in_another_learners
               for name in COURSE_OF}
     assert all(len(token) >= 32 for token in tokens.values()), tokens
     zygotes = [pid for pid in marked_processes(hub.mark)
-               if Path(f"/proc/{pid}").stat().st_uid == 0 and b"server_zygote.py" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+               if Path(f"/proc/{pid}").stat().st_uid == 0 and b"course_hub.server_zygote" in Path(f"/proc/{pid}/cmdline").read_bytes()]
     assert len(zygotes) == 1, "no server zygote: the check below would prove nothing"
     assert found_in_memory(zygotes[0], set(tokens.values())) == set(), "the root zygote keeps learners' tokens"
     for name in COURSE_OF:
@@ -428,13 +386,13 @@ def test_an_instructor_removed_from_a_course_loses_its_formgrader_and_folder_at_
     state, settings = hub_state
     cohort = json.loads(json.dumps(COHORT))
     cohort["courses"][COURSE_B]["instructors"] = []
-    hub_setup.set_up(state, cohort, log=lambda message: None)
+    set_up(state, cohort, log=lambda message: None)
     teacher = HubUser(hub.url, TEACHER, settings["passwords"][TEACHER])
     teacher.login()
     teacher.create_token()
     assert teacher.formgrader("GET", COURSE_B, "api/assignments").status_code == 403, "a former instructor kept the formgrader"
     assert teacher.formgrader("GET", COURSE_A, "api/assignments").status_code == 200
-    result = as_user(TEACHER, f"ls {hub_setup.course_folder(state, COURSE_B) / 'source'}")
+    result = as_user(TEACHER, f"ls {course_folder(state, COURSE_B) / 'source'}")
     assert result.returncode != 0 and "Permission denied" in result.stderr, "a former instructor can still read the solutions"
 
 

@@ -45,6 +45,21 @@ def test_the_image_recipe_check_rejects_an_image_with_the_solutions(tmp_path, mo
     assert any("exercises" in problem for problem in validate.dockerfile_problems())
 
 
+def test_the_hub_image_check_rejects_the_charts_own_image_when_the_hub_imports_course_hub():
+    values = copy.deepcopy(validate.load_values())
+    assert any("course_hub" in snippet for snippet in values["hub"]["extraConfig"].values())
+    del values["hub"]["image"]
+    assert any("hub.image is the chart's own" in problem for problem in validate.hub_image_problems(values))
+
+
+def test_the_snippet_check_rejects_an_import_that_course_hub_does_not_have():
+    values = copy.deepcopy(validate.load_values())
+    values["hub"]["extraConfig"]["10-course-groups"] = values["hub"]["extraConfig"]["10-course-groups"].replace(
+        "lti_post_auth_hook", "lti_post_auth_hook_renamed")
+    problems = validate.hub_problems(values)
+    assert any("lti_post_auth_hook_renamed" in problem for problem in problems), problems
+
+
 def test_an_lti_launch_puts_instructors_and_learners_in_their_course_groups():
     snippet = validate.load_values()["hub"]["extraConfig"]["10-course-groups"]
     config = types.SimpleNamespace(Authenticator=types.SimpleNamespace())
@@ -115,7 +130,7 @@ def test_the_container_that_runs_learner_code_gets_no_token_no_secret_and_no_exc
 
 def test_the_hub_records_each_learners_uid_where_the_courses_collection_reads_it(tmp_path, capsys):
     from autograder.exchange_collect import OwnerCheckedCollect
-    from deploy import hub_setup
+    from deploy.setup import course_settings
 
     values = validate.load_values()
     snippet = values["hub"]["extraConfig"]["20-uid-per-learner"]
@@ -128,7 +143,7 @@ def test_the_hub_records_each_learners_uid_where_the_courses_collection_reads_it
     assert config.KubeSpawner.uid(spawner) == 10007
     assert (tmp_path / "learner-uids.json").stat().st_mode & 0o777 == 0o640, "learners could read the record"
 
-    hub_setup.main(["--state", "/srv/nbgrader", "--course-settings", "local-governance"])
+    course_settings.main(["local-governance", "--state", "/srv/nbgrader"])
     settings = capsys.readouterr().out
     assert 'c.ExchangeFactory.collect = "autograder.exchange_collect.OwnerCheckedCollect"' in settings
     assert f"c.OwnerCheckedCollect.learner_uids = {where_the_hub_writes!r}" in settings

@@ -24,9 +24,9 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from deploy import hub_setup
+from course_hub.hub_client import HubUser
 from deploy.hub import Hub
-from deploy.hub_client import HubUser
+from deploy.setup.machine import set_up
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 
@@ -106,7 +106,7 @@ def lti_hub(hub_machine_lock):
     created: list[str] = []
     hub = None
     try:
-        hub_setup.set_up(state, {"courses": {COURSE: {"instructors": [], "learners": []}}}, log=lambda message: None)
+        set_up(state, {"courses": {COURSE: {"instructors": [], "learners": []}}}, log=lambda message: None)
         settings = state / "hub" / "lti13.json"
         settings.write_text(json.dumps({
             "issuer": ISSUER, "client_id": [CLIENT_ID], "authorize_url": f"{platform.url}/auth",

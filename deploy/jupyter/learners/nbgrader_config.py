@@ -10,7 +10,7 @@ environment's etc/jupyter/, so learners have nothing to set up).
 * Nobody writes the exchange's root: the hub's set-up makes each course's folders in it. nbgrader's
   own exchange classes insist on a root that everyone may write; the course's (``autograder/
   exchange_collect.py``) only ask that it exists. Collection is set in each course's settings
-  (``deploy/hub_setup.py``, ``course_settings``).
+  (``deploy/setup/course_settings.py``).
 """
 
 import os

@@ -1,19 +1,20 @@
 #!/usr/bin/env bash
 # Install the course environment that every learner's JupyterLab runs in, into a virtual environment.
-# One recipe for both hosting routes: `make hub` (deploy/hub_setup.py, into
+# One recipe for both hosting routes: `make hub` (deploy/setup/environment.py, into
 # /opt/local-governance-course/venv) and the Kubernetes image (deploy/kubernetes/Dockerfile).
-#   - the exact versions of requirements.lock, and the course package itself (modules, autograder);
+#   - the exact versions of requirements.lock, and the course package itself (modules, autograder,
+#     and course_hub from deploy/course_hub: what the hub imports);
 #   - JupyterLab opens the MyST markdown lessons as notebooks (jupytext, .ci/jupyterlab-settings)
 #     and renders their directives, roles and citations as the site does (jupyterlab-myst, a
 #     dependency of the course package, so pinned by requirements.lock and enabled once installed);
 #   - JupyterLab never asks learners about Jupyter news nor checks for updates (.ci/jupyterlab-settings);
 #   - nbgrader as a hub needs it (deploy/jupyter/): the exchange and the learner's hub name as
 #     nbgrader identity, the instructor tools off in every server but the courses' formgraders.
-# Usage: deploy/install-environment.sh PYTHON VENV   (PYTHON: a Python 3.11 every user may run)
+# Usage: deploy/setup/install-environment.sh PYTHON VENV   (PYTHON: a Python 3.11 every user may run)
 set -euo pipefail
 python="$1"
 venv="$2"
-course="$(cd "$(dirname "$0")/.." && pwd)"
+course="$(cd "$(dirname "$0")/../.." && pwd)"
 
 [ -x "$venv/bin/python" ] || "$python" -m venv "$venv"
 pip=("$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-cache-dir)
@@ -25,6 +26,8 @@ trap 'rm -rf "$scratch"' EXIT
 mkdir "$scratch/course"
 cp "$course/pyproject.toml" "$course/README.md" "$course/LICENSE" "$scratch/course/"
 cp -r "$course/modules" "$course/autograder" "$scratch/course/"
+mkdir "$scratch/course/deploy"
+cp -r "$course/deploy/course_hub" "$scratch/course/deploy/"
 find "$scratch/course" -name __pycache__ -prune -exec rm -rf {} +
 "${pip[@]}" -c "$course/requirements.lock" "$scratch/course"
 # rfc3987-syntax (an optional extra of jsonschema, through jupyter-events) builds a parser at import:

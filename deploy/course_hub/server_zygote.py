@@ -3,7 +3,7 @@
 Starting a JupyterLab server costs about 2.5 s of processor time, most of it importing
 jupyter_server, JupyterLab, nbgrader and jupytext (and JupyterLab asks ``node`` for yarn's settings
 at import). When a whole group logs in at the same minute on a small machine, those imports are what
-learners wait for. This process, run as root by the hub (``deploy/preload_spawner.py``), imports them
+learners wait for. This process, run as root by the hub (``course_hub.preload_spawner``), imports them
 once; for each learner's server it forks, and the child becomes the learner (its groups, gid, uid,
 home, environment, a session of its own) before it runs ``jupyterhub-singleuser`` in the already
 warm interpreter. The child's pages are shared with this process until written, so each server
@@ -17,7 +17,7 @@ learner's API token in ``env``, is read by the child that becomes that learner. 
 enters this process's memory, and no learner's server, forked from it later, starts with a copy of
 another learner's token.
 
-Usage: python server_zygote.py SOCKET_PATH   (it ends when the hub that started it ends)
+Usage: python -P -m course_hub.server_zygote SOCKET_PATH   (it ends when the hub that started it ends)
 """
 
 from __future__ import annotations
@@ -90,9 +90,6 @@ def become(request: dict) -> None:
     os.dup2(null, 0)
     os.close(null)
     random.seed()
-    # The script's own folder (the repository) is no place to import from as the learner.
-    script_dir = os.path.dirname(os.path.abspath(__file__))
-    sys.path[:] = [entry for entry in sys.path if os.path.abspath(entry or ".") != script_dir]
     sys.argv = list(request["argv"])
 
 

@@ -1,4 +1,4 @@
-"""LocalProcessSpawner that starts learners' servers from a warm interpreter (``server_zygote.py``).
+"""LocalProcessSpawner that starts learners' servers from a warm interpreter (``course_hub.server_zygote``).
 
 Everything else is LocalProcessSpawner's: each server runs as the learner's Unix user, in their
 home, with the same command and environment; the hub stops and polls it by its process id. Only
@@ -19,15 +19,16 @@ import socket
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 from jupyterhub.spawner import LocalProcessSpawner
 from jupyterhub.utils import random_port
 from traitlets import Bool, Dict, Unicode
 
-from server_zygote import read_line  # this folder is on sys.path (jupyterhub_config.py puts it there)
+from course_hub.server_zygote import read_line
 
-ZYGOTE = Path(__file__).resolve().parent / "server_zygote.py"
+#: How the zygote starts: as a module of the installed package (``-P``: no folder of the hub's
+#: own is put first on its import path, nor on the path of the learners' servers it forks).
+ZYGOTE = ["-P", "-m", "course_hub.server_zygote"]
 
 
 class PreloadedLocalProcessSpawner(LocalProcessSpawner):
@@ -77,7 +78,7 @@ class PreloadedLocalProcessSpawner(LocalProcessSpawner):
             # A minimal environment: its children's memory starts as a copy of this process, so
             # nothing of the hub's own environment goes into it.
             environment = {"LANG": os.environ.get("LANG", "C.UTF-8"), "HOME": "/root", **self.zygote_environment}
-            cls._zygote = subprocess.Popen([self.zygote_python, str(ZYGOTE), self.zygote_socket],
+            cls._zygote = subprocess.Popen([self.zygote_python, *ZYGOTE, self.zygote_socket],
                                            env=environment, stdin=subprocess.DEVNULL, start_new_session=True)
             deadline = time.monotonic() + 120
             while time.monotonic() < deadline:

@@ -1,8 +1,8 @@
 """The nbgitpuller link that opens a lesson on the course's JupyterHub.
 
-One function, shared by the site (``course_site.py``, the "Launch on JupyterHub" button) and by the
-hub's set-up and tests (``deploy/``), so that the link learners click is the link the hub is tested
-with. It depends on nothing but the standard library.
+One function, shared by the site (``book/_ext/course_site.py``, the "Launch on JupyterHub" button),
+by ``make hub`` (``deploy/hub.py`` prints it) and by the hub's tests, so that the link learners click
+is the link the hub is tested with. It depends on nothing but the standard library.
 """
 
 from __future__ import annotations
