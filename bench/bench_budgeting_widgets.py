@@ -27,7 +27,7 @@ from interaction_timing import WARM_UP, print_table, timed  # noqa: E402
 
 from modules.budgeting import model  # noqa: E402
 from modules.budgeting.widgets import SLIDERS, BudgetSimulator, ParticipatoryBudgetSimulator  # noqa: E402
-from modules.common import plotting  # noqa: E402
+from modules.common.views import plotting  # noqa: E402
 
 
 

@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from interaction_timing import WARM_UP, print_table, timed  # noqa: E402
 
-from modules.common import plotting  # noqa: E402
+from modules.common.views import plotting  # noqa: E402
 from modules.open_data import model  # noqa: E402
 from modules.open_data.widgets import MetadataExplorer, PublishSimulator  # noqa: E402
 

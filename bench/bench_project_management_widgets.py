@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from interaction_timing import WARM_UP, print_table, timed  # noqa: E402
 
-from modules.common import plotting  # noqa: E402
+from modules.common.views import plotting  # noqa: E402
 from modules.project_management import model  # noqa: E402
 from modules.project_management.widgets import RUNS_RANGE, SPREAD_RANGE, EarnedValueDashboard, ScheduleRiskSimulator  # noqa: E402
 

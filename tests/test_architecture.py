@@ -63,6 +63,8 @@ BROKEN = [
      "modules.budgeting.model.indicators -> ipywidgets"),
     ("models-are-pure", "modules/open_data/model/five_stars.py", "from modules.open_data import widgets",
      "modules.open_data.model.five_stars -> modules.open_data.widgets"),
+    ("models-are-pure", "modules/smart_towns/model/lighting.py", "from modules.common.views import plotting",
+     "modules.smart_towns.model.lighting -> modules.common.views.plotting"),
     ("autograder-knows-no-course-content", "autograder/scores.py", "import modules.common.data",
      "autograder.scores -> modules.common.data"),
     ("isolation-stands-alone", "autograder/isolation/settings.py", "from autograder import scores",

@@ -28,12 +28,12 @@ What it adds to Jupyter Book, and why:
   and only the files that ``nbgrader release_assignment`` hands to learners
   (``CourseDirectory.ignore``, ``include``, ``max_file_size``). A released file that still holds
   a marker, or a cell that still holds lines of the instructor's solution or hidden tests, stops
-  the build: the site never contains a solution or a hidden test.
+  the build: the site never contains a solution or a hidden test (``exercise_release.py``).
 
 The hub address and the course repository are set once, in ``_config.yml``
 (``course_hub_url``, ``course_repository_url``, ``course_repository_branch``). The build stops
 when ``course_repository_url`` is a remote of the instructors' repository (the one holding
-``exercises/source/``): learners' launch links clone that address.
+``exercises/source/``): learners' launch links clone that address (``course_repository.py``).
 """
 
 from __future__ import annotations
@@ -42,13 +42,7 @@ import gzip
 import hashlib
 import html
 import json
-import os
 import shutil
-import subprocess
-import sys
-import tempfile
-import urllib.parse
-from dataclasses import dataclass
 from pathlib import Path
 
 from markupsafe import Markup
@@ -57,6 +51,8 @@ from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
 from course_hub.launch_link import nbgitpuller_link  # shared with the hub: the link the hub is tested with
+from course_repository import check_repository_url
+from exercise_release import release_exercise
 
 logger = logging.getLogger(__name__)
 
@@ -401,286 +397,10 @@ def _generate_release(app: Sphinx, assignment: str) -> list[str]:
     return [f"{EXERCISES_FOLDER}/{assignment}/{notebook}" for notebook in notebooks]
 
 
-# --- The learner's version of an exercise ----------------------------------------------------
-#: nbgrader's own markers of solutions and hidden tests: refused in a published file even when the
-#: course's configuration names other markers (an exercise written with the default markers would
-#: otherwise go out with them).
-NBGRADER_MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
-
-
-@dataclass(frozen=True)
-class ReleaseRules:
-    """What the course's nbgrader configuration says about a release, as nbgrader reads it.
-
-    ``ignore``, ``include`` and ``max_file_size`` (kB) are the ``CourseDirectory`` options that
-    ``nbgrader release_assignment`` applies when it copies a release to learners; the delimiters
-    and stubs are those of ``ClearSolutions`` and ``ClearHiddenTests``.
-    """
-
-    ignore: tuple[str, ...]
-    include: tuple[str, ...]
-    max_file_size: int
-    max_dir_size: int
-    solution_delimiters: tuple[str, str]
-    hidden_test_delimiters: tuple[str, str]
-    stub_lines: frozenset[str]
-
-    @property
-    def markers(self) -> tuple[str, ...]:
-        configured = (*self.solution_delimiters, *self.hidden_test_delimiters)
-        return tuple(dict.fromkeys(marker for marker in (*configured, *NBGRADER_MARKERS) if marker.strip()))
-
-
-def course_release_rules(exercises: Path) -> ReleaseRules:
-    """Read the release rules from the configuration ``nbgrader generate_assignment`` loads in the
-    course: Jupyter's configuration folders (lowest priority first), then the course's
-    ``exercises/nbgrader_config.py``."""
-    from jupyter_core.paths import jupyter_config_path
-    from nbgrader.coursedir import CourseDirectory
-    from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions
-    from traitlets.config.loader import Config, PyFileConfigLoader
-
-    config = Config()
-    for folder in [*reversed(jupyter_config_path()), str(exercises)]:
-        if (Path(folder) / "nbgrader_config.py").is_file():
-            try:
-                config.merge(PyFileConfigLoader("nbgrader_config.py", path=folder).load_config())
-            except Exception as error:  # the file is the course's Python code: say which one failed
-                raise ExtensionError(
-                    f"The site releases each exercise with the course's nbgrader configuration, but "
-                    f"{folder}/nbgrader_config.py could not be read: {error}"
-                ) from error
-    config.CourseDirectory.pop("root", None)  # a course's "." would be read from the build's folder
-    course = CourseDirectory(config=config)
-    solutions = ClearSolutions(config=config)
-    hidden_tests = ClearHiddenTests(config=config)
-    stubs = [*solutions.code_stub.values(), solutions.text_stub]
-    return ReleaseRules(
-        ignore=tuple(course.ignore),
-        include=tuple(course.include),
-        max_file_size=course.max_file_size,
-        max_dir_size=course.max_dir_size,
-        solution_delimiters=(solutions.begin_solution_delimeter, solutions.end_solution_delimeter),
-        hidden_test_delimiters=(hidden_tests.begin_test_delimeter, hidden_tests.end_test_delimeter),
-        stub_lines=frozenset(line.strip() for stub in stubs for line in str(stub).split("\n")),
-    )
-
-
-def release_exercise(exercises: Path, assignment: str, target: Path) -> list[str]:
-    """Publish the learner's version of ``exercises/source/<assignment>/`` into ``target``.
-
-    The release is what ``nbgrader generate_assignment`` gives in the course (run in a temporary
-    copy of the course, with the course's ``nbgrader_config.py`` and a gradebook of its own), cut
-    down to what ``nbgrader release_assignment`` hands to learners (``CourseDirectory.ignore``,
-    ``include``, ``max_file_size``). Nothing is published when a released file still holds a
-    solution or a hidden test. Return the published notebooks, relative to ``target``.
-    """
-    from nbgrader.utils import ignore_patterns
-
-    rules = course_release_rules(exercises)
-    bin_dir = str(Path(sys.executable).parent)
-    environment = {**os.environ, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")}
-    with tempfile.TemporaryDirectory(prefix="course-release-") as scratch:
-        course = Path(scratch)
-        if (exercises / "nbgrader_config.py").is_file():
-            shutil.copy2(exercises / "nbgrader_config.py", course / "nbgrader_config.py")
-        (course / "source").mkdir()
-        for path in (exercises / "source").iterdir():  # a header or footer notebook the config names
-            if path.is_file():
-                shutil.copy2(path, course / "source" / path.name)
-        shutil.copytree(exercises / "source" / assignment, course / "source" / assignment)
-        command = [
-            sys.executable, "-m", "nbgrader", "generate_assignment", assignment,
-            f"--CourseDirectory.root={course}",
-            "--CourseDirectory.source_directory=source",
-            "--CourseDirectory.release_directory=release",
-            "--CourseDirectory.directory_structure={nbgrader_step}/{student_id}/{assignment_id}",
-            f"--CourseDirectory.db_url=sqlite:///{course / 'gradebook.db'}",
-            "--force", "--log-level=WARN",
-        ]
-        result = subprocess.run(command, env=environment, cwd=course, capture_output=True, text=True)
-        released = course / "release" / assignment
-        if result.returncode != 0 or not released.is_dir():
-            raise ExtensionError(
-                f"nbgrader could not generate the learner's version of {assignment}: fix the "
-                f"notebook in exercises/source/{assignment}/.\n{result.stdout}\n{result.stderr}"
-            )
-        size = sum(path.stat().st_size for path in released.rglob("*") if path.is_file())
-        if size > 1000 * rules.max_dir_size:
-            raise ExtensionError(
-                f"The learner's version of {assignment} is {size // 1000} kB, more than "
-                f"CourseDirectory.max_dir_size ({rules.max_dir_size} kB): nbgrader release_assignment "
-                f"would refuse it. Make exercises/source/{assignment}/ smaller."
-            )
-        staged = course / "site" / assignment
-        shutil.copytree(released, staged, ignore=ignore_patterns(
-            exclude=list(rules.ignore), include=list(rules.include), max_file_size=rules.max_file_size))
-        problems = [
-            f"{assignment}/{path.relative_to(staged).as_posix()}: {problem}"
-            for path in sorted(staged.rglob("*")) if path.is_file()
-            for problem in _leaks(path, course / "source" / assignment / path.relative_to(staged), rules)
-        ]
-        if problems:
-            solution_begin, solution_end = rules.solution_delimiters
-            test_begin, test_end = rules.hidden_test_delimiters
-            raise ExtensionError(
-                f"The learner's version of exercise {assignment}, as nbgrader generate_assignment "
-                f"makes it with the course's configuration, still holds what learners must not see; "
-                f"nothing of it was published:\n  - " + "\n  - ".join(problems) + "\n"
-                f"Fix exercises/source/{assignment}/ or exercises/nbgrader_config.py: every solution "
-                f"in a cell marked as a solution (\"Autograded answer\" or \"Manually graded answer\"), "
-                f"between {solution_begin!r} and {solution_end!r} lines if only part of the cell is "
-                f"the answer; every hidden test in a test cell, between {test_begin!r} and "
-                f"{test_end!r} lines; ClearSolutions and ClearHiddenTests kept in "
-                f"GenerateAssignment.preprocessors. Then build again."
-            )
-        if target.exists():
-            shutil.rmtree(target)
-        shutil.copytree(staged, target)
-    return sorted(path.relative_to(target).as_posix() for path in target.rglob("*.ipynb"))
-
-
-def _cell_text(cell: dict) -> str:
-    source = cell.get("source", "")
-    return "".join(source) if isinstance(source, list) else str(source)
-
-
-def _removed_lines(cell: dict, rules: ReleaseRules) -> set[str]:
-    """The lines of an instructor's cell that nbgrader removes for learners (stripped): its
-    solution and hidden-test regions, or all of a solution cell without a region, less the lines
-    the learner's cell keeps or gets from a stub."""
-    solution_begin, solution_end = rules.solution_delimiters
-    test_begin, test_end = rules.hidden_test_delimiters
-    removed, kept = [], []
-    in_solution = in_test = has_region = False
-    for line in _cell_text(cell).split("\n"):
-        if solution_begin and solution_begin in line:
-            in_solution = has_region = True
-        elif solution_end and solution_end in line:
-            in_solution = False
-        elif test_begin and test_begin in line:
-            in_test = True
-        elif test_end and test_end in line:
-            in_test = False
-        else:
-            (removed if in_solution or in_test else kept).append(line.strip())
-    if cell.get("metadata", {}).get("nbgrader", {}).get("solution") and not has_region:
-        removed, kept = removed + kept, []
-    return set(removed) - set(kept) - rules.stub_lines - {""}
-
-
-def _leaks(published: Path, source: Path, rules: ReleaseRules) -> list[str]:
-    """What a file of the learner's version still holds of the instructor's: solution or
-    hidden-test markers in any text file; in a notebook, also lines of the instructor's cell
-    (matched by ``grade_id``) that nbgrader should have removed. The lines are not quoted: the
-    build log may be public."""
-    try:
-        text = published.read_text(encoding="utf-8")
-    except (UnicodeDecodeError, OSError):
-        return []  # a binary file: nbgrader copies it as it is, and it holds no marker
-    if published.suffix != ".ipynb":
-        return [f"contains the marker {marker!r}" for marker in rules.markers if marker in text]
-    secrets = {}
-    if source.is_file():
-        for cell in json.loads(source.read_text(encoding="utf-8")).get("cells", []):
-            grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-            if grade_id:
-                secrets[grade_id] = _removed_lines(cell, rules)
-    problems = []
-    for index, cell in enumerate(json.loads(text).get("cells", []), start=1):
-        nbgrader = cell.get("metadata", {}).get("nbgrader", {})
-        where = f"cell {index}" + (f" ({nbgrader['grade_id']})" if nbgrader.get("grade_id") else "")
-        content = _cell_text(cell)
-        problems += [f"{where} contains the marker {marker!r}" for marker in rules.markers if marker in content]
-        leaked = secrets.get(nbgrader.get("grade_id"), set()) & {line.strip() for line in content.split("\n")}
-        if leaked:
-            kind = "solution cell" if nbgrader.get("solution") else "cell"
-            problems.append(f"{where}: this {kind} still has {len(leaked)} line(s) of the instructor's "
-                            f"version that nbgrader removes for learners (solution or hidden tests)")
-    return problems
-
-
 # --- The repository learners clone -----------------------------------------------------------
 def check_course_repository(app: Sphinx, config) -> None:
     """Stop the build when ``course_repository_url`` is the instructor's repository."""
     check_repository_url(Path(app.confdir), config.course_repository_url)
-
-
-def check_repository_url(root: Path, url: str) -> None:
-    """Refuse a ``course_repository_url`` that is a remote of the repository at ``root`` while that
-    repository holds the instructors' ``exercises/source/`` (solutions and hidden tests).
-
-    Learners' launch links make nbgitpuller clone that address, and whoever can clone a repository
-    can read all of its branches. A remote is accepted only when git knows its branches and none
-    holds ``exercises/source/`` (a learners' repository that the learners' branch is pushed to).
-    """
-    if not url or not _holds_instructor_sources(root):
-        return
-    wanted = _comparable_url(url, root)
-    for remote in (_git(root, "remote") or "").split():
-        addresses = (_git(root, "remote", "get-url", "--all", remote) or "").split()
-        addresses += (_git(root, "remote", "get-url", "--push", "--all", remote) or "").split()
-        if wanted not in {_comparable_url(address, root) for address in addresses}:
-            continue
-        refs = (_git(root, "for-each-ref", "--format=%(refname)", f"refs/remotes/{remote}/") or "").split()
-        branches = [ref for ref in refs if ref != f"refs/remotes/{remote}/HEAD"]
-        if branches and not any(_git(root, "ls-tree", "-r", "--name-only", ref, "--", "exercises/source")
-                                for ref in branches):
-            continue
-        raise ExtensionError(
-            f"course_repository_url ({wanted}) is the git remote {remote!r} of the repository this "
-            f"site is built from, and that repository holds the instructors' exercises/source/ "
-            f"(solutions and hidden tests). The \"Launch on JupyterHub\" links make every learner's "
-            f"hub clone that address, and whoever can clone a repository can read all of its "
-            f"branches. Keep the instructors' sources in a private repository, push the branch "
-            f"made by `make learner-branch` to a separate learners' repository, and set "
-            f"course_repository_url in _config.yml to that repository (book/hosting.md, "
-            f"\"Connecting the site to your hub\")."
-        )
-
-
-def _git(root: Path, *arguments: str) -> str | None:
-    """The output of a git command in ``root``, or None when git or the repository is missing."""
-    try:
-        result = subprocess.run(["git", "-C", str(root), *arguments], capture_output=True, text=True)
-    except OSError:
-        return None
-    return result.stdout.strip() if result.returncode == 0 else None
-
-
-def _comparable_url(url: str, root: Path) -> str:
-    """A git address without what does not change the repository it names: scheme, user name,
-    password, port, ``.git`` suffix, trailing slash and case (``git@host:a/b.git`` ==
-    ``https://host/a/b``). A local path is made absolute from ``root``."""
-    url = url.strip()
-    if "://" in url:
-        parts = urllib.parse.urlsplit(url)
-        host, path = (parts.hostname or "").lower(), parts.path
-    elif ":" in url.split("/", 1)[0]:  # git's scp-like syntax, [user@]host:path
-        address, path = url.split(":", 1)
-        host = address.rsplit("@", 1)[-1].lower()
-    else:
-        host, path = "", os.path.abspath(os.path.join(root, os.path.expanduser(url)))
-    path = path.strip("/").removesuffix(".git").rstrip("/")
-    return f"{host}/{path}".lower()
-
-
-def _holds_instructor_sources(root: Path) -> bool:
-    """Whether git tracks notebooks in ``exercises/source/`` with solution cells or hidden tests."""
-    for name in (_git(root, "ls-files", "--", "exercises/source") or "").splitlines():
-        path = root / name
-        if path.suffix != ".ipynb" or not path.is_file():
-            continue
-        try:
-            cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
-        except (ValueError, OSError):
-            continue
-        for cell in cells:
-            if cell.get("metadata", {}).get("nbgrader", {}).get("solution"):
-                return True
-            if any(marker in _cell_text(cell) for marker in NBGRADER_MARKERS):
-                return True
-    return False
 
 
 def setup(app: Sphinx) -> dict:

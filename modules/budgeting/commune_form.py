@@ -15,7 +15,7 @@ import ipywidgets as widgets
 
 from modules.budgeting import model
 from modules.budgeting.widgets import BudgetSimulator
-from modules.common.widgets import DESCRIPTION_WIDTH
+from modules.common.views.widgets import DESCRIPTION_WIDTH
 
 THOUSAND = 1e3
 

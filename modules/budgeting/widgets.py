@@ -1,9 +1,9 @@
 """Interactive simulations of module 1, built on :mod:`modules.budgeting.model`.
 
 Each simulation receives model inputs, builds its controls with
-:func:`modules.common.widgets.slider`, draws once, and then, at every change of a control,
+:func:`modules.common.views.widgets.slider`, draws once, and then, at every change of a control,
 recomputes the model, moves the existing plot artists (``set_data``, ``set_width``) and calls
-:meth:`modules.common.widgets.FigureView.refresh`. Nothing is replotted.
+:meth:`modules.common.views.widgets.FigureView.refresh`. Nothing is replotted.
 
 Display a simulation by making ``simulator.widget`` the last expression of a notebook cell.
 Tests and scripts read ``simulator.frame`` (the current model output), the plotted data (for
@@ -25,8 +25,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.ticker import MaxNLocator
 
 from modules.budgeting import model
-from modules.common import plotting
-from modules.common.widgets import FigureView, slider, verdict
+from modules.common.formatting import format_euros
+from modules.common.views import plotting
+from modules.common.views.widgets import FigureView, slider, verdict
 
 MILLION = 1e6
 THOUSAND = 1e3
@@ -34,7 +35,7 @@ THOUSAND = 1e3
 
 def _million(amount: float) -> str:
     """``-1234567`` → ``'−1.2 M€'`` (with a real minus sign, easier to read)."""
-    return plotting.format_euros(amount, "M€").replace("-", "−")
+    return format_euros(amount, "M€").replace("-", "−")
 
 
 def _years_phrase(years, last_year: int, *, lower: bool = False) -> str:
@@ -529,7 +530,7 @@ class ParticipatoryBudgetSimulator:
         ]
         return (
             f"Horizontal bar chart of the amount funded in each sector with an envelope of "
-            f"{plotting.format_euros(self.envelope, '€')} and {RULE_NAMES[self.rule]}, "
+            f"{format_euros(self.envelope, '€')} and {RULE_NAMES[self.rule]}, "
             f"against the cost of all projects proposed there: {'; '.join(parts)}."
         )
 
@@ -538,9 +539,9 @@ class ParticipatoryBudgetSimulator:
         allocation = self.allocation
         empty = [sector for sector in reversed(self.sectors) if self.funded[sector] == 0]
         text = (
-            f"With {plotting.format_euros(self.envelope, '€')}, {RULE_NAMES[self.rule]} funds "
-            f"{len(allocation.funded)} of {len(self.projects)} projects for {plotting.format_euros(allocation.spent, '€')} "
-            f"({plotting.format_euros(allocation.left_over, '€')} left over)."
+            f"With {format_euros(self.envelope, '€')}, {RULE_NAMES[self.rule]} funds "
+            f"{len(allocation.funded)} of {len(self.projects)} projects for {format_euros(allocation.spent, '€')} "
+            f"({format_euros(allocation.left_over, '€')} left over)."
         )
         if empty:
             text += f" No project is funded in: {', '.join(empty)}."
@@ -553,7 +554,7 @@ class ParticipatoryBudgetSimulator:
         funded = self.frame[self.frame["funded"]].sort_values("order")
         rows = "".join(
             f"<tr><td>{row.order}</td><td>{html.escape(row.name)}</td><td style='white-space:nowrap'>{html.escape(row.sector)}</td>"
-            f"<td style='text-align:right;white-space:nowrap'>{plotting.format_euros(row.cost, '€')}</td>"
+            f"<td style='text-align:right;white-space:nowrap'>{format_euros(row.cost, '€')}</td>"
             f"<td style='text-align:right'>{row.votes}</td></tr>"
             for row in funded.itertuples()
         )

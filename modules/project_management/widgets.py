@@ -1,9 +1,9 @@
 """Interactive simulations of module 2, built on :mod:`modules.project_management.model`.
 
 Each simulation receives model inputs, builds its controls with
-:func:`modules.common.widgets.slider`, draws once, and then, at every change of a control, asks
+:func:`modules.common.views.widgets.slider`, draws once, and then, at every change of a control, asks
 the model for the new result, moves the existing plot artists (``set_height``, ``set_xdata``,
-``set_width``, ``set_text``) and calls :meth:`modules.common.widgets.FigureView.refresh`.
+``set_width``, ``set_text``) and calls :meth:`modules.common.views.widgets.FigureView.refresh`.
 Nothing is replotted, and the views compute no schedule: the model does.
 
 - :class:`ScheduleRiskSimulator`: widen or narrow the three-point estimates of groups of tasks,
@@ -30,8 +30,9 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.ticker import MaxNLocator
 
-from modules.common import plotting
-from modules.common.widgets import FigureView, freeze_layout, slider, verdict
+from modules.common.formatting import format_euros
+from modules.common.views import plotting
+from modules.common.views.widgets import FigureView, freeze_layout, slider, verdict
 from modules.project_management import model
 
 #: Widening factor of the uncertainty sliders: (minimum, maximum, step). 1 = the estimates as given,
@@ -639,7 +640,7 @@ class EarnedValueDashboard:
         spent_max = 1.5 * self.bac if spent_max is None else spent_max
         self._check_number("spent_max", spent_max, "a positive amount in euros", low=1e-9, high=math.inf)
         spent = percent_done / 100 * self.bac if spent is None else spent
-        self._check_number("spent", spent, f"an amount between 0 and {plotting.format_euros(spent_max, '€')} (spent_max)", low=0.0, high=spent_max)
+        self._check_number("spent", spent, f"an amount between 0 and {format_euros(spent_max, '€')} (spent_max)", low=0.0, high=spent_max)
         self.spent_max = float(spent_max)
         money_step = 10 ** math.floor(math.log10(spent_max / self._scale / 200))
 

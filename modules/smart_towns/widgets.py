@@ -3,7 +3,7 @@
 Each simulation receives model inputs (it never reads a file), builds its controls, draws once, and
 then, at every change of a control, asks the model for the new result, moves the existing plot
 artists (``set_data``, ``set_height``, ``set_xy``, ``set_text``) and calls
-:meth:`modules.common.widgets.FigureView.refresh`. Nothing is replotted, and the views compute
+:meth:`modules.common.views.widgets.FigureView.refresh`. Nothing is replotted, and the views compute
 nothing the model computes: the anomalies, the maturity scores and the energy all come from the model.
 
 - :class:`CounterExplorer`: choose a counter channel of Avignon, a period and an aggregation (day,
@@ -36,8 +36,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from modules.common import plotting
-from modules.common.widgets import DESCRIPTION_WIDTH, FigureView, alert_html, freeze_layout, slider, verdict
+from modules.common.views import plotting
+from modules.common.views.widgets import DESCRIPTION_WIDTH, FigureView, alert_html, freeze_layout, slider, verdict
 from modules.smart_towns import model
 
 #: Results kept per simulator, so that moving back to a setting is instant.

@@ -6,9 +6,10 @@ import base64
 import re
 
 import pytest
-from matplotlib.figure import Figure
 
-from modules.common import data, plotting, widgets
+from modules.common import data
+from modules.common.formatting import format_euros
+from modules.common.views import plotting, widgets
 
 
 def test_a_dataset_is_found_wherever_the_course_runs(tmp_path, monkeypatch):
@@ -68,11 +69,11 @@ def test_a_figure_needs_alt_text():
 
 
 def test_euros_are_formatted_for_learners():
-    assert plotting.format_euros(28_357_095) == "28.4 M€"
-    assert plotting.format_euros(1_500_000, "k€") == "1 500.0 k€"
-    assert plotting.format_euros(1_077_500, "€") == "1 077 500 €"
+    assert format_euros(28_357_095) == "28.4 M€"
+    assert format_euros(1_500_000, "k€") == "1 500.0 k€"
+    assert format_euros(1_077_500, "€") == "1 077 500 €"
     with pytest.raises(ValueError, match="Unknown unit"):
-        plotting.format_euros(1, "$")
+        format_euros(1, "$")
 
 
 def test_a_slider_names_its_unit_and_rejects_a_start_outside_its_range():

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from modules.common import data
-from modules.common.tables import FullTable
+from modules.common.views.tables import FullTable
 from modules.open_data import model
 from modules.open_data.figures import describing, opening, protecting
 

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from matplotlib.colors import to_hex
 
-from modules.common import plotting
+from modules.common.views import plotting
 from modules.open_data import model
 from modules.open_data.widgets import MetadataExplorer, PublishSimulator
 from modules.open_data.widgets.release_simulator import SIZE_BINS

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from modules.common import plotting
+from modules.common.views import plotting
 from modules.project_management import model
 from modules.project_management.figures import uncertainty
 

@@ -14,7 +14,7 @@ it is in the table of contents.
   ``:label: <slug>-<lesson stem>-check-<n>`` followed by ``{solution} <label>`` with
   ``:class: dropdown``.
 - **Formatting cells**: a code cell that draws a figure or formats a table calls
-  ``plotting.show``/``plotting.new_figure`` (``modules.common.plotting``) or a helper of a
+  ``plotting.show``/``plotting.new_figure`` (``modules.common.views.plotting``) or a helper of a
   module's ``figures`` package (``modules.<slug>.figures``).
 """
 
@@ -428,8 +428,8 @@ def self_check_label_prefix(docname: str) -> str:
 
 # --- Formatting cells -----------------------------------------------------------------------------
 
-#: The functions of modules.common.plotting that put a figure on the page.
-PLOTTING_CALLS = {"modules.common.plotting.show", "modules.common.plotting.new_figure"}
+#: The functions of modules.common.views.plotting that put a figure on the page.
+PLOTTING_CALLS = {"modules.common.views.plotting.show", "modules.common.views.plotting.new_figure"}
 FIGURES_PACKAGE = re.compile(r"^modules\.\w+\.figures(\.|$)")
 
 

@@ -83,13 +83,14 @@ def test_a_cell_that_draws_or_formats_is_told_from_a_cell_that_teaches():
         "from modules.budgeting.figures import anatomy\n"
         "from modules.budgeting.figures import participatory as views\n"
         "from modules.budgeting import figures\n"
-        "from modules.common import plotting\n"
+        "from modules.common.views import plotting\n"
+        "from modules.common.formatting import format_euros\n"
         "from modules.budgeting import model\n"
     )])
     assert facts.formatting_calls("anatomy.section_totals(totals)", imports) == ["modules.budgeting.figures.anatomy.section_totals"]
     assert facts.formatting_calls("views.status_table(projects)", imports)
     assert facts.formatting_calls("figures.savings.waterfall_chart(b, 1, 2)", imports)
     assert facts.formatting_calls("fig, ax = plotting.new_figure('t', 'x', 'y')\nplotting.show(fig, alt='a')", imports)
-    assert facts.formatting_calls("print(plotting.format_euros(model.gross_savings(b), '€'))", imports) == []
+    assert facts.formatting_calls("print(format_euros(model.gross_savings(b), '€'))", imports) == []
     assert facts.formatting_calls("frame = model.project_budget(start, policy, 10)\nframe.head()", imports) == []
     assert facts.formatting_calls("%matplotlib inline\nanatomy.dgf_chart(dgf)", imports)

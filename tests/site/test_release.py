@@ -14,7 +14,8 @@ from sphinx.errors import ExtensionError
 from tests.conftest import COURSE_ROOT
 
 sys.path.insert(0, str(COURSE_ROOT / "book" / "_ext"))
-from course_site import check_repository_url, release_exercise  # noqa: E402
+from course_repository import check_repository_url  # noqa: E402
+from exercise_release import release_exercise  # noqa: E402
 
 ASSIGNMENT = "town_01"
 SOLUTION = "total = sum(spending.values())  # the instructor's answer"

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from matplotlib.collections import PathCollection
 
-from modules.common import plotting
+from modules.common.views import plotting
 from modules.smart_towns import model
 from modules.smart_towns.figures import sensors
 

@@ -2,7 +2,7 @@
 
 Views only: each function receives what the lesson read or what the model computed and returns a
 formatted table (a :class:`pandas.DataFrame` of text) or an accessible figure (see
-:func:`modules.common.plotting.show`). None of them computes a budget figure of its own, so the
+:func:`modules.common.views.plotting.show`). None of them computes a budget figure of its own, so the
 numbers a learner sees are always those of :mod:`modules.budgeting.model`. Amounts are in euros.
 """
 
@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from modules.common import plotting
+from modules.common.formatting import format_euros
+from modules.common.views import plotting
 
 #: The credit that every figure of the lesson carries (the files are under the GPL-3.0).
 DATA_CREDIT = "Data: Ville de Lanester, GPL-3.0."
@@ -30,7 +31,7 @@ FINANCING_COLOURS = {
 
 def euros(amount: float) -> str:
     """An amount in whole euros with thin-space thousands, as the lesson prints them: ``'4 274 923 €'``."""
-    return plotting.format_euros(amount, "€")
+    return format_euros(amount, "€")
 
 
 def euro_table(amounts: pd.Series, column: str) -> pd.DataFrame:

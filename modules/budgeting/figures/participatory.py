@@ -3,7 +3,7 @@
 Views only: each function receives what the lesson read or what the model computed (projects,
 vote counts, :class:`~modules.budgeting.model.Allocation` results and the tables of
 :mod:`modules.budgeting.model.participatory`) and returns a formatted table (a
-:class:`pandas.DataFrame` of text) or an accessible figure (see :func:`modules.common.plotting.show`).
+:class:`pandas.DataFrame` of text) or an accessible figure (see :func:`modules.common.views.plotting.show`).
 None of them runs an allocation rule or computes a share of its own, so the numbers a learner sees
 are always those of the model. Amounts are in euros; shares are fractions (0.2 = 20 %).
 """
@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from modules.common import plotting
+from modules.common.formatting import format_euros
+from modules.common.views import plotting
 
 #: The credit that every figure of the lesson carries.
 DATA_CREDIT = "Data: Ville d'Avignon, Licence Ouverte; votes simulated."
@@ -23,7 +24,7 @@ RULE_COLOURS = {"Greedy rule": plotting.PALETTE["orange"], "Equal Shares": plott
 
 def euros(amount: float) -> str:
     """An amount in whole euros with thin-space thousands: ``'600 000 €'``."""
-    return plotting.format_euros(amount, "€")
+    return format_euros(amount, "€")
 
 
 def percent(share: float) -> str:

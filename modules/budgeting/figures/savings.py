@@ -3,7 +3,7 @@
 Views only: each function receives what the model computed (a :class:`~modules.budgeting.model.Budget`,
 a repayment table, projections from :func:`~modules.budgeting.model.project_budget`) and returns a
 formatted table (a :class:`pandas.DataFrame` of text, or a :class:`FullTable` when its cells are
-long) or an accessible figure (see :func:`modules.common.plotting.show`). None of them computes a
+long) or an accessible figure (see :func:`modules.common.views.plotting.show`). None of them computes a
 budget figure of its own; they read the model's outputs and name them with the model's own
 readings (:func:`~modules.budgeting.model.alert_level`). Amounts are in euros unless a name says
 M€ or k€.
@@ -17,8 +17,9 @@ from collections.abc import Mapping
 import pandas as pd
 
 from modules.budgeting import model
-from modules.common import plotting
-from modules.common.tables import FullTable
+from modules.common.formatting import format_euros
+from modules.common.views import plotting
+from modules.common.views.tables import FullTable
 
 #: The credit that every figure of the lesson carries (the files are under the GPL-3.0).
 DATA_CREDIT = "Data: Ville de Lanester, GPL-3.0."
@@ -56,7 +57,7 @@ POLICY_ASSUMPTIONS = {
 
 def euros(amount: float) -> str:
     """An amount in whole euros, thousands separated: ``'3 308 000 €'``."""
-    return plotting.format_euros(amount, "€")
+    return format_euros(amount, "€")
 
 
 def millions(amount: float) -> str:

@@ -151,77 +151,18 @@ def project_budget(start: Budget, policy: Policy, years: int) -> pd.DataFrame:
       are a warning sign, not a breach;
     - the debt capacity is NaN in years when gross savings are zero or negative (meaningless).
     """
-    if not isinstance(start, Budget):
-        raise TypeError("start must be a Budget, for example model.lanester_2019().")
-    if not isinstance(policy, Policy):
-        raise TypeError("policy must be a Policy, for example model.Policy(staff_cost_growth=0.02).")
-    if isinstance(years, bool) or not isinstance(years, (int, np.integer)) or not 1 <= years <= 50:
-        raise ValueError(f"years is {years!r}: give a whole number of years to project, between 1 and 50.")
-
-    def row(year, revenue, expenses, interest, capital, investment, inv_revenue, borrowing, surplus, debt):
-        savings = revenue - expenses
-        ratio = capacity_ratio(debt, savings)
-        return {
-            "year": year,
-            "operating_revenue": revenue,
-            "operating_expenses": expenses,
-            "interest": interest,
-            "gross_savings": savings,
-            "capital_repaid": capital,
-            "net_savings": savings - capital,
-            "investment": investment,
-            "investment_revenue": inv_revenue,
-            "new_borrowing": borrowing,
-            "surplus": surplus,
-            "debt": debt,
-            "debt_capacity_years": math.nan if ratio is None else ratio,
-            "golden_rule_respected": bool(golden_rule_holds(savings, capital, inv_revenue)),
-        }
-
-    start_gap = -financing_gap(start)
-    rows = [
-        row(
-            start.year,
-            start.operating_revenue,
-            start.operating_expenses,
-            start.interest,
-            start.capital_repaid,
-            start.investment_spending,
-            start.investment_revenue,
-            start.new_borrowing,
-            max(0.0, start_gap),
-            start.year_end_debt,
-        )
-    ]
-
-    # The existing debt: the start year's capital repaid every year, at the start year's average rate.
-    loans: list[_Loan] = []
-    remaining = start.outstanding_debt - start.capital_repaid
-    if remaining > 0:
-        rate = start.interest / start.outstanding_debt
-        loans.append(_Loan(remaining, rate, start.capital_repaid, constant="capital"))
+    _check_projection(start, policy, years)
     new_loan_payment = annuity(1.0, policy.borrowing_rate, policy.loan_duration)  # per euro borrowed
-    if start.new_borrowing > 0:
-        loans.append(_Loan(start.new_borrowing, policy.borrowing_rate, start.new_borrowing * new_loan_payment))
+    loans = _loans_at_start(start, policy, new_loan_payment)
     revenue_share = start.investment_revenue / start.investment_spending if start.investment_spending else 0.0
-
-    voted_taxes, other_taxes = start.voted_taxes, start.other_taxes
-    grants, other_revenue = start.grants, start.other_operating_revenue
-    staff, other_expenses = start.staff_costs, start.other_operating_expenses
+    items = _OperatingItems.of(start)
+    rows = [_row(start.year, start.operating_revenue, start.operating_expenses, start.interest, start.capital_repaid,
+                 start.investment_spending, start.investment_revenue, start.new_borrowing,
+                 max(0.0, -financing_gap(start)), start.year_end_debt)]
     for offset in range(1, years + 1):
-        voted_taxes *= (1 + policy.tax_base_growth) * (1 + policy.tax_rate_change)
-        other_taxes *= 1 + policy.other_revenue_growth
-        other_revenue *= 1 + policy.other_revenue_growth
-        grants *= 1 + policy.grant_trend
-        staff *= 1 + policy.staff_cost_growth
-        other_expenses *= 1 + policy.other_spending_growth
-        interest = capital = 0.0
-        for loan in loans:
-            paid_interest, paid_capital = loan.repay()
-            interest += paid_interest
-            capital += paid_capital
-        revenue = voted_taxes + other_taxes + grants + other_revenue
-        expenses = staff + other_expenses + interest
+        items.grow(policy)
+        interest, capital = _repay(loans)
+        revenue, expenses = items.revenue(), items.expenses(interest)
         savings = revenue - expenses
         inv_revenue = policy.investment * revenue_share
         missing = policy.investment + capital - savings - inv_revenue
@@ -230,8 +171,96 @@ def project_budget(start: Budget, policy: Policy, years: int) -> pd.DataFrame:
         if borrowing > 0:
             loans.append(_Loan(borrowing, policy.borrowing_rate, borrowing * new_loan_payment))
         debt = sum(loan.debt for loan in loans)
-        rows.append(row(start.year + offset, revenue, expenses, interest, capital, policy.investment, inv_revenue, borrowing, surplus, debt))
-
+        rows.append(_row(start.year + offset, revenue, expenses, interest, capital, policy.investment, inv_revenue,
+                         borrowing, surplus, debt))
     return pd.DataFrame(rows).set_index("year")
+
+
+def _check_projection(start: Budget, policy: Policy, years: int) -> None:
+    """Refuse arguments that :func:`project_budget` cannot project, saying what to give instead."""
+    if not isinstance(start, Budget):
+        raise TypeError("start must be a Budget, for example model.lanester_2019().")
+    if not isinstance(policy, Policy):
+        raise TypeError("policy must be a Policy, for example model.Policy(staff_cost_growth=0.02).")
+    if isinstance(years, bool) or not isinstance(years, (int, np.integer)) or not 1 <= years <= 50:
+        raise ValueError(f"years is {years!r}: give a whole number of years to project, between 1 and 50.")
+
+
+def _row(year, revenue, expenses, interest, capital, investment, inv_revenue, borrowing, surplus, debt) -> dict:
+    """One year of the projection, with the columns of :data:`PROJECTION_COLUMNS` (euros, years)."""
+    savings = revenue - expenses
+    ratio = capacity_ratio(debt, savings)
+    return {
+        "year": year,
+        "operating_revenue": revenue,
+        "operating_expenses": expenses,
+        "interest": interest,
+        "gross_savings": savings,
+        "capital_repaid": capital,
+        "net_savings": savings - capital,
+        "investment": investment,
+        "investment_revenue": inv_revenue,
+        "new_borrowing": borrowing,
+        "surplus": surplus,
+        "debt": debt,
+        "debt_capacity_years": math.nan if ratio is None else ratio,
+        "golden_rule_respected": bool(golden_rule_holds(savings, capital, inv_revenue)),
+    }
+
+
+def _loans_at_start(start: Budget, policy: Policy, new_loan_payment: float) -> list["_Loan"]:
+    """The debt of the start year: what was outstanding, repaid with the start year's capital every
+    year at the start year's average rate; and the start year's new loan, repaid with constant
+    annuities (``new_loan_payment`` per euro borrowed) from the following year."""
+    loans: list[_Loan] = []
+    remaining = start.outstanding_debt - start.capital_repaid
+    if remaining > 0:
+        rate = start.interest / start.outstanding_debt
+        loans.append(_Loan(remaining, rate, start.capital_repaid, constant="capital"))
+    if start.new_borrowing > 0:
+        loans.append(_Loan(start.new_borrowing, policy.borrowing_rate, start.new_borrowing * new_loan_payment))
+    return loans
+
+
+def _repay(loans: list["_Loan"]) -> tuple[float, float]:
+    """One year of repayments of every loan: (interest, capital) paid, in euros."""
+    interest = capital = 0.0
+    for loan in loans:
+        paid_interest, paid_capital = loan.repay()
+        interest += paid_interest
+        capital += paid_capital
+    return interest, capital
+
+
+@dataclass
+class _OperatingItems:
+    """The operating revenue and expenses that a policy makes grow, in euros a year."""
+
+    voted_taxes: float
+    other_taxes: float
+    grants: float
+    other_revenue: float
+    staff: float
+    other_expenses: float
+
+    @classmethod
+    def of(cls, start: Budget) -> "_OperatingItems":
+        return cls(start.voted_taxes, start.other_taxes, start.grants, start.other_operating_revenue,
+                   start.staff_costs, start.other_operating_expenses)
+
+    def grow(self, policy: Policy) -> None:
+        """One year of growth under ``policy`` (see :func:`project_budget`)."""
+        self.voted_taxes *= (1 + policy.tax_base_growth) * (1 + policy.tax_rate_change)
+        self.other_taxes *= 1 + policy.other_revenue_growth
+        self.other_revenue *= 1 + policy.other_revenue_growth
+        self.grants *= 1 + policy.grant_trend
+        self.staff *= 1 + policy.staff_cost_growth
+        self.other_expenses *= 1 + policy.other_spending_growth
+
+    def revenue(self) -> float:
+        return self.voted_taxes + self.other_taxes + self.grants + self.other_revenue
+
+    def expenses(self, interest: float) -> float:
+        return self.staff + self.other_expenses + interest
 
 

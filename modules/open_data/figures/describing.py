@@ -2,7 +2,7 @@
 
 Views only: each function receives what the model computed (the catalogue table of
 :func:`~modules.open_data.model.read_catalogue`, star ratings, a DCAT-AP description) and returns a
-formatted table (:class:`~modules.common.tables.FullTable`) or an accessible figure. The legal and
+formatted table (:class:`~modules.common.views.tables.FullTable`) or an accessible figure. The legal and
 licence tables hold sourced facts that the lesson cites next to them.
 """
 
@@ -14,8 +14,8 @@ import matplotlib
 import pandas as pd
 from matplotlib.figure import Figure
 
-from modules.common import plotting
-from modules.common.tables import FullTable
+from modules.common.views import plotting
+from modules.common.views.tables import FullTable
 from modules.open_data import model
 
 

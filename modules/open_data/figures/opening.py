@@ -2,8 +2,8 @@
 
 Views only: each function receives what the model computed (a :class:`~modules.open_data.model.ReadReport`,
 a :class:`~modules.open_data.model.QualityReport`, series that the lesson read) and returns a
-formatted table (:class:`~modules.common.tables.FullTable`) or an accessible figure (see
-:func:`modules.common.plotting.show`). Counts are cyclists per day; shares are in %.
+formatted table (:class:`~modules.common.views.tables.FullTable`) or an accessible figure (see
+:func:`modules.common.views.plotting.show`). Counts are cyclists per day; shares are in %.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import matplotlib
 import pandas as pd
 from matplotlib.figure import Figure
 
-from modules.common import plotting
-from modules.common.tables import FullTable
+from modules.common.views import plotting
+from modules.common.views.tables import FullTable
 from modules.open_data import model
 
 _ENCODING_WORDS = {

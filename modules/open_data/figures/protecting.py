@@ -11,10 +11,9 @@ from __future__ import annotations
 import matplotlib
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
-from modules.common import plotting
-from modules.common.tables import FullTable
+from modules.common.views import plotting
+from modules.common.views.tables import FullTable
 from modules.open_data import model
 
 #: Group sizes shown as bars: (label, smallest size, largest size).

@@ -6,7 +6,7 @@
   levels, and read k, the records at risk, ℓ, the information lost and the course's verdict.
 
 Each simulation receives model outputs, draws once, and at every change of a control moves the
-existing plot artists and calls :meth:`modules.common.widgets.FigureView.refresh`. Display one by
+existing plot artists and calls :meth:`modules.common.views.widgets.FigureView.refresh`. Display one by
 making ``simulator.widget`` the last expression of a notebook cell.
 """
 

@@ -18,8 +18,8 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from modules.common import plotting
-from modules.common.widgets import DESCRIPTION_WIDTH, FigureView, freeze_layout, verdict
+from modules.common.views import plotting
+from modules.common.views.widgets import DESCRIPTION_WIDTH, FigureView, freeze_layout, verdict
 from modules.open_data import model
 
 #: Colour of the bars of the records not selected, and of the selected one.

@@ -17,10 +17,9 @@ import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
-from modules.common import plotting
-from modules.common.widgets import FigureView, alert_html, freeze_layout, verdict
+from modules.common.views import plotting
+from modules.common.views.widgets import FigureView, alert_html, freeze_layout, verdict
 from modules.open_data import model
 
 #: Group sizes of the chart's bars: (label, smallest size, largest size).

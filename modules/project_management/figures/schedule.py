@@ -4,7 +4,7 @@ Views only: each function receives what the lesson wrote (its table of tasks) or
 computed (:func:`~modules.project_management.model.schedule`,
 :func:`~modules.project_management.model.gantt_data`) and returns a formatted table (a
 :class:`pandas.DataFrame` of text, or a :class:`FullTable` when its cells are long) or an
-accessible figure (see :func:`modules.common.plotting.show`). None of them runs a forward or a
+accessible figure (see :func:`modules.common.views.plotting.show`). None of them runs a forward or a
 backward pass, or decides which task is critical: the numbers a learner sees are always the model's.
 Durations and floats are in working days (Monday to Friday).
 """
@@ -20,8 +20,8 @@ import pandas as pd
 from matplotlib import dates as mdates
 from matplotlib.patches import Patch
 
-from modules.common import plotting
-from modules.common.tables import FullTable
+from modules.common.views import plotting
+from modules.common.views.tables import FullTable
 
 #: The credit that every figure of the lesson carries: the project is an example, not a dataset.
 DATA_CREDIT = "Fictional project; durations are the course's assumptions."

@@ -2,7 +2,7 @@
 
 Views only: each function receives what the model computed and returns a formatted table (a
 :class:`pandas.DataFrame` of text, or a :class:`FullTable` when its cells are long) or an
-accessible figure (see :func:`modules.common.plotting.show`). The earned-value views read a
+accessible figure (see :func:`modules.common.views.plotting.show`). The earned-value views read a
 :class:`~modules.project_management.model.EarnedValue` and the table of
 :func:`~modules.project_management.model.earned_value_curve`; the roadworks views read the tables of
 :func:`~modules.project_management.model.orders`, :func:`~modules.project_management.model.extensions`,
@@ -20,8 +20,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from modules.common import plotting
-from modules.common.tables import FullTable
+from modules.common.views import plotting
+from modules.common.views.tables import FullTable
 from modules.project_management import model
 
 #: The credit of the worked case's figures: the school renovation is an example, not a dataset.

@@ -7,7 +7,7 @@ with its :class:`~modules.project_management.model.ThreePoint` estimates, a
 :func:`~modules.project_management.model.extensions`) or what the lesson computed in a visible cell
 (the reference class of a new plan), and returns a formatted table (a :class:`pandas.DataFrame` of
 text, or a :class:`FullTable` when its cells are long) or an accessible figure (see
-:func:`modules.common.plotting.show`). None of them draws a duration, runs a pass over the network or
+:func:`modules.common.views.plotting.show`). None of them draws a duration, runs a pass over the network or
 decides which order was extended: the numbers a learner sees are the model's.
 
 Units: the project network is in working days counted from day 0; Avignon's orders are in calendar
@@ -24,8 +24,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from modules.common import plotting
-from modules.common.tables import FullTable
+from modules.common.views import plotting
+from modules.common.views.tables import FullTable
 
 #: Credit of the figures of the fictional project: its durations are the course's assumptions.
 PROJECT_CREDIT = "Fictional project; three-point estimates are the course's assumptions."

@@ -5,7 +5,7 @@ Views only: each function receives what the model computed (a
 :func:`~modules.smart_towns.model.nights`, energies of
 :func:`~modules.smart_towns.model.energy_by_day`, a
 :class:`~modules.smart_towns.model.LightingResult`, a sensitivity table the lesson built with the
-model) and returns a formatted table or an accessible figure (:func:`modules.common.plotting.show`).
+model) and returns a formatted table or an accessible figure (:func:`modules.common.views.plotting.show`).
 
 Units: scores in % of the best answers; clock hours (17.5 = 17:30); energy in MWh; money in € or k€;
 CO2e in tonnes; payback in years.
@@ -18,8 +18,8 @@ import math
 import numpy as np
 import pandas as pd
 
-from modules.common import plotting
-from modules.common.tables import FullTable
+from modules.common.views import plotting
+from modules.common.views.tables import FullTable
 from modules.smart_towns import model
 
 MONTH_ABBREVIATIONS = tuple(name[:3] for name in model.MONTHS)

@@ -16,8 +16,8 @@ import pandas as pd
 from matplotlib.dates import YearLocator, date2num, num2date
 from matplotlib.patches import Patch
 
-from modules.common import plotting
-from modules.common.tables import FullTable
+from modules.common.views import plotting
+from modules.common.views.tables import FullTable
 
 #: The columns a table of steps needs, and what each holds.
 STEP_COLUMNS = {

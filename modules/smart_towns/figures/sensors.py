@@ -5,8 +5,8 @@ Views only: each function receives what the model computed (the tidy counts of
 :func:`~modules.smart_towns.model.find_anomalies`, the profiles, the speed-band shares, the
 :class:`~modules.smart_towns.model.RainEffect` and :class:`~modules.smart_towns.model.TemperatureEffect`
 of Montréal's counts) or a selection the lesson made in a visible cell, and returns a formatted
-table (a :class:`pandas.DataFrame` of text, or a :class:`~modules.common.tables.FullTable` when its
-cells are long) or an accessible figure (see :func:`modules.common.plotting.show`). None of them
+table (a :class:`pandas.DataFrame` of text, or a :class:`~modules.common.views.tables.FullTable` when its
+cells are long) or an accessible figure (see :func:`modules.common.views.plotting.show`). None of them
 decides which day is an anomaly, what a profile is worth or how large an effect is: the numbers a
 learner sees are the model's.
 
@@ -21,10 +21,11 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import FuncFormatter
 
-from modules.common import data, plotting
-from modules.common.tables import FullTable
+from modules.common import data
+from modules.common.views import plotting
+from modules.common.views.tables import FullTable
 from modules.smart_towns import model
 
 #: Short month names for the axes (index 0 = January).

@@ -130,17 +130,3 @@ class AccessibleFigure:
 def show(fig: Figure, alt: str, caption: str = "") -> AccessibleFigure:
     """Return ``fig`` wrapped with its alt text and caption; the last line of a cell displays it."""
     return AccessibleFigure(fig, alt, caption)
-
-
-def format_euros(amount: float, unit: str = "M€") -> str:
-    """Format an amount in euros for learners: ``format_euros(28_357_095)`` gives ``'28.4 M€'``.
-
-    ``unit`` is ``"M€"`` (millions), ``"k€"`` (thousands) or ``"€"``.
-    """
-    divisors = {"M€": 1e6, "k€": 1e3, "€": 1.0}
-    if unit not in divisors:
-        raise ValueError(f"Unknown unit {unit!r}: use one of {', '.join(divisors)}.")
-    value = amount / divisors[unit]
-    if unit == "€":
-        return f"{value:,.0f} €".replace(",", " ")
-    return f"{value:,.1f} {unit}".replace(",", " ")
