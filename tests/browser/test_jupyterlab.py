@@ -23,7 +23,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from scripts import start_course
-from tests.browser.conftest import VIEWPORT
+from scripts.site_pages import VIEWPORT
 from tests.conftest import COURSE_ROOT, free_port, toc_docnames
 from tests.site import page_facts
 
