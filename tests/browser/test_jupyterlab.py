@@ -11,7 +11,6 @@ import os
 import re
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -22,6 +21,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from course_hub.processes import stop_process_groups
 from scripts import start_course
 from scripts.site_pages import VIEWPORT
 from tests.conftest import COURSE_ROOT, free_port, toc_docnames
@@ -71,7 +71,7 @@ def start_lab(root: Path, environment: dict[str, str], log: Path) -> Lab:
             return lab
         except (urllib.error.URLError, OSError):
             time.sleep(0.3)
-    start_course.stop([process])
+    stop_process_groups([process], start_course.STOP_GRACE_SECONDS)
     pytest.fail(f"JupyterLab did not answer within {START_TIMEOUT_SECONDS} s:\n{log.read_text()[-3000:]}")
 
 
@@ -93,7 +93,7 @@ def learner_lab(tmp_path_factory, tool_environment, monkeypatch_module):
     assert ASSIGNMENT in released
     lab = start_lab(root, environment, root / "jupyterlab.log")
     yield lab
-    start_course.stop([lab.process])
+    stop_process_groups([lab.process], start_course.STOP_GRACE_SECONDS)
 
 
 @pytest.fixture(scope="module")
@@ -307,7 +307,7 @@ def instructor_lab(tmp_path_factory, tool_environment):
     nbgrader("autograde", ASSIGNMENT, "--force")
     lab = start_lab(root, environment, root / "jupyterlab.log")
     yield lab
-    start_course.stop([lab.process])
+    stop_process_groups([lab.process], start_course.STOP_GRACE_SECONDS)
 
 
 def test_does_the_formgrader_list_the_assignment_and_its_submission(browser, instructor_lab, screenshots):
