@@ -3,11 +3,18 @@
     autograder grade ASSIGNMENT [--student ID ...] [--jobs N] [--force] [--no-sandbox]
     autograder export ASSIGNMENT --csv FILE
     autograder report ASSIGNMENT --out DIR
+    autograder certificate verify FILE --key PUBLIC.pem
+    autograder certificate keygen --out DIR
 
 Run it from the course folder (the one with ``nbgrader_config.py``, ``exercises/`` here) or give
 that folder with ``--course PATH``. Exit status: 0 when the command did its work (submissions that
 could not be graded are recorded with the reason, and listed), 2 when it could not run at all (a
 wrong course folder or assignment name), with a message saying what to do; 130 after Ctrl-C.
+
+``certificate`` needs no course folder: ``verify`` checks a certificate of completion
+(``certificate.json``) with the institution's public key and exits with 0 when it is valid, 1
+when it is not (each problem on its own line), 2 when the file or the key cannot be read;
+``keygen`` makes the institution's signing key in a folder outside the repository.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from pathlib import Path
 from autograder.course import Course, CourseError
 
 EXIT_OK = 0
+EXIT_INVALID = 1
 EXIT_CANNOT_RUN = 2
 EXIT_INTERRUPTED = 130
 
@@ -80,6 +88,29 @@ def parser() -> argparse.ArgumentParser:
     )
     report.add_argument("assignment", metavar="ASSIGNMENT", help="the assignment to report on")
     report.add_argument("--out", metavar="DIR", required=True, type=Path, help="the folder to write the report into")
+
+    certificate = commands.add_parser(
+        "certificate", help="check a certificate of completion, or make the institution's signing key",
+        description="Certificates of completion are Open Badges 3.0 credentials signed by the institution "
+        "(VC-JWT, RS256). These commands need no course folder.",
+    )
+    certificate_commands = certificate.add_subparsers(dest="certificate_command", required=True, metavar="COMMAND")
+    verify = certificate_commands.add_parser(
+        "verify", help="check that a certificate was signed by the institution and not changed since",
+        description="Check FILE (certificate.json, or the certificate as a JWT) with the institution's "
+        "public key. Exit status: 0 valid, 1 not valid (each problem on its own line), 2 when the file or "
+        "the key cannot be read.",
+    )
+    verify.add_argument("file", metavar="FILE", type=Path, help="the certificate, e.g. certificate.json")
+    verify.add_argument("--key", metavar="PUBLIC.pem", required=True, type=Path,
+                        help="the institution's public key (institution-public.pem, published on the course site)")
+    keygen = certificate_commands.add_parser(
+        "keygen", help="make the institution's signing key (RSA 3072) in a folder outside the repository",
+        description="Write DIR/institution-private.pem (mode 600: keep it secret, readable by root only) and "
+        "DIR/institution-public.pem (publish it). An existing key is never replaced.",
+    )
+    keygen.add_argument("--out", metavar="DIR", required=True, type=Path,
+                        help="the folder for the key, outside the repository, e.g. /etc/local-governance/certificates")
     return main
 
 
@@ -96,6 +127,8 @@ def main(argv: list[str] | None = None) -> int:
     bin_dir = str(Path(sys.executable).parent)
     if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+    if arguments.command == "certificate":
+        return certificate(arguments)
     try:
         course = Course.open(arguments.course)
         if arguments.command == "grade":
@@ -124,6 +157,27 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_INTERRUPTED
+    return EXIT_OK
+
+
+def certificate(arguments: argparse.Namespace) -> int:
+    """``autograder certificate verify|keygen``: the work is in :mod:`autograder.certificates`."""
+    from autograder import certificates
+
+    try:
+        if arguments.certificate_command == "verify":
+            verification = certificates.verify_file(arguments.file, arguments.key)
+            if not verification.valid:
+                print(f"Not valid: {arguments.file}")
+            print(verification.summary())
+            return EXIT_OK if verification.valid else EXIT_INVALID
+        private, public = certificates.generate_key(arguments.out)
+        print(f"Wrote the private key to {private} (mode 600: keep it secret, never copy it into a repository).")
+        print(f"Wrote the public key to {public}: publish it, so that anyone can check the certificates.")
+        print(f"Key id (kid): {certificates.key_id(public.read_bytes())}")
+    except certificates.CertificateError as error:
+        print(f"autograder: {error}", file=sys.stderr)
+        return EXIT_CANNOT_RUN
     return EXIT_OK
 
 

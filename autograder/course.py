@@ -103,6 +103,13 @@ class Course:
             return True
         return Path(url.database).exists()
 
+    def assignment_names(self) -> list[str]:
+        """The assignments nbgrader knows (generated into the gradebook), by name."""
+        if not self.gradebook_exists():
+            return []
+        with self.gradebook() as gradebook:
+            return sorted(recorded.name for recorded in gradebook.assignments)
+
     def assignment_notebooks(self, assignment: str) -> list[str]:
         """The notebooks of ``assignment`` as recorded by ``nbgrader generate_assignment``."""
         known: list[str] = []

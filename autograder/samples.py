@@ -161,3 +161,21 @@ def submit(course_root: Path, assignment: str, student: str, notebooks: dict[str
     when = timestamp or datetime.datetime(2026, 3, 1, 12, 0, 0)
     (folder / "timestamp.txt").write_text(when.strftime("%Y-%m-%d %H:%M:%S.%f UTC") + "\n", encoding="utf-8")
     return folder
+
+
+def hand_in(exchange: Path, course_id: str, assignment: str, student: str,
+            notebooks: dict[str, nbformat.NotebookNode], when: datetime.datetime | None = None) -> Path:
+    """Put a submission into the exchange's inbox as ``nbgrader submit`` does: a folder
+    ``<student>+<assignment>+<timestamp>+<random>`` with the notebooks, a ``timestamp.txt`` and the
+    ``submission_secret.txt`` that names the learner's feedback file."""
+    import secrets
+
+    when = when or datetime.datetime.now(datetime.timezone.utc)
+    stamp = when.strftime("%Y-%m-%d %H:%M:%S.%f %Z")
+    folder = Path(exchange) / course_id / "inbound" / f"{student}+{assignment}+{stamp}+{secrets.token_hex(4)}"
+    folder.mkdir(parents=True)
+    for name, notebook in notebooks.items():
+        nbformat.write(notebook, folder / f"{name}.ipynb")
+    (folder / "timestamp.txt").write_text(stamp, encoding="utf-8")
+    (folder / "submission_secret.txt").write_text(secrets.token_hex(64), encoding="utf-8")
+    return folder

@@ -19,6 +19,7 @@ class Part:
     score: float | None
     max_score: float
     needs_manual_grade: bool = False
+    graded_by_hand: bool = False  # a person gave this score (nbgrader's manual score), e.g. in the formgrader
 
 
 @dataclass
@@ -50,7 +51,8 @@ def scores_of(recorded) -> SubmissionScores:
         max_score=recorded.max_score,
         late_penalty=recorded.late_submission_penalty or 0.0,
         needs_manual_grade=bool(recorded.needs_manual_grade),
-        parts=[Part(notebook.name, grade.name, grade.score, grade.max_score, bool(grade.needs_manual_grade))
+        parts=[Part(notebook.name, grade.name, grade.score, grade.max_score, bool(grade.needs_manual_grade),
+                    grade.manual_score is not None)
                for notebook in recorded.notebooks for grade in notebook.grades],
     )
 

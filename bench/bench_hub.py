@@ -129,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
         if Path(f"/home/{name}").exists():
             shutil.rmtree(f"/home/{name}")
     state = Path(tempfile.mkdtemp(prefix="local-governance-hub-bench-", dir="/srv"))
-    hub = Hub.on_free_ports(state, services=1)
+    hub = Hub.on_free_ports(state, courses=1)
     try:
         settings = set_up(state, {"courses": {COURSE: {"instructors": [], "learners": learners}}},
                           log=lambda message: None)

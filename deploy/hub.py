@@ -80,9 +80,10 @@ class Hub:
     """One JupyterHub process of the course, with everything it starts, on this machine."""
 
     @classmethod
-    def on_free_ports(cls, state: Path, services: int, **options) -> "Hub":
-        """A hub whose public, internal and services' ports are all free and all different."""
-        port, api_port, proxy_api_port, *service_ports = free_ports(3 + services)
+    def on_free_ports(cls, state: Path, courses: int, **options) -> "Hub":
+        """A hub whose public, internal and services' ports (two per course: the formgrader, then the
+        progress service) are all free and all different."""
+        port, api_port, proxy_api_port, *service_ports = free_ports(3 + 2 * courses)
         return cls(state, port=port, api_port=api_port, proxy_api_port=proxy_api_port,
                    service_ports=service_ports, **options)
 

@@ -17,7 +17,8 @@ COURSE_HUB_STATE               the hub's state folder (database, exchange, cours
 COURSE_HUB_IP, COURSE_HUB_PORT where learners reach the hub                                 127.0.0.1, 8000
 COURSE_HUB_API_PORT            the hub's internal API port (loopback)                       8081
 COURSE_HUB_PROXY_API_PORT      configurable-http-proxy's API port (loopback)                8001
-COURSE_HUB_SERVICE_PORTS       ports of the courses' formgrader services, comma-separated   8100, 8101, ...
+COURSE_HUB_SERVICE_PORTS       ports of the courses' services, comma-separated: first the   8100, 8101, ...; 8200, ...
+                               formgraders, one per course, then the progress services
 COURSE_HUB_LOGIN               ``native`` (accounts made by the set-up) or ``lti13``        native
 COURSE_HUB_LTI13_SETTINGS      a JSON file that overrides keys of ``LTI13`` below           (none)
 COURSE_HUB_INSTANCE            a mark given to every process the hub starts (clean-up)      (none)
@@ -70,8 +71,10 @@ PORT = int(os.environ.get("COURSE_HUB_PORT", "8000"))
 HUB_API_PORT = int(os.environ.get("COURSE_HUB_API_PORT", "8081"))
 PROXY_API_PORT = int(os.environ.get("COURSE_HUB_PROXY_API_PORT", "8001"))
 COURSES = SETTINGS["courses"]
-SERVICE_PORTS = [int(p) for p in os.environ.get("COURSE_HUB_SERVICE_PORTS", "").split(",") if p.strip()]
-SERVICE_PORTS += [8100 + i for i in range(len(SERVICE_PORTS), len(COURSES))]
+PORTS = [int(p) for p in os.environ.get("COURSE_HUB_SERVICE_PORTS", "").split(",") if p.strip()]
+SERVICE_PORTS = (PORTS[:len(COURSES)] + [8100 + i for i in range(len(PORTS), len(COURSES))])[:len(COURSES)]
+PROGRESS_PORTS = PORTS[len(COURSES):2 * len(COURSES)]
+PROGRESS_PORTS += [8200 + i for i in range(len(PROGRESS_PORTS), len(COURSES))]
 LOGIN = os.environ.get("COURSE_HUB_LOGIN", "native")
 INSTANCE = os.environ.get("COURSE_HUB_INSTANCE", "")
 if os.environ.get("COURSE_HUB_LTI13_SETTINGS"):
@@ -109,12 +112,17 @@ c.Spawner.environment = {
     "PATH": f"{ENV_BIN}:/usr/local/bin:/usr/bin:/bin",
     "COURSE_HUB_ROLE": "user",  # read by the environment's nbgrader_config.py
     "COURSE_HUB_EXCHANGE": str(STATE / "exchange"),
+    # Where the server reaches the courses' progress services (course_hub.lesson_tracker).
+    "COURSE_HUB_URL": f"http://{IP}:{PORT}",
     # nbgitpuller clones the course from a repository owned by root: declare it safe.
     "GIT_CONFIG_GLOBAL": str(STATE / "gitconfig"),
     "COURSE_HUB_INSTANCE": INSTANCE,
 }
 # The server's own token may read the user's groups: nbgrader lists the courses a learner is in.
-SERVER_SCOPES = ["users:activity!user", "access:servers!server", "read:users:name!user", "read:users:groups!user"]
+# It may also reach the courses' services the user may reach: JupyterLab tells the course's progress
+# service which lesson the learner opened (course_hub.lesson_tracker).
+SERVER_SCOPES = ["users:activity!user", "access:servers!server", "read:users:name!user", "read:users:groups!user",
+                 "access:services"]
 
 # --- nbgrader: one course service (formgrader) per course, groups and roles ---------------------
 # Group memberships are set at each login (the authenticators below): from the cohort in hub.json
@@ -144,6 +152,31 @@ for port, (course_id, course) in zip(SERVICE_PORTS, COURSES.items()):
             "COURSE_HUB_INSTANCE": INSTANCE,
         },
     })
+# --- The self-paced loop (autograder.selfpaced.service) -----------------------------------------
+# Per course, "<course>-progress" (as the course's grader account): each learner's progress, feedback
+# per test, self and peer assessment, certificate; the cohort page for instructors. One grading service
+# for the hub (root: the sandbox needs it; no web address): it grades each submission as it arrives in
+# the exchange, releases its feedback to its learner, and signs certificates with the institution's key.
+for port, (course_id, course) in zip(PROGRESS_PORTS, COURSES.items()):
+    folder = STATE / "courses" / course_id
+    services.append({
+        "name": groups.progress_service(course_id),
+        "display": True,
+        "url": f"http://127.0.0.1:{port}",
+        "command": [str(ENV_BIN / "python"), "-m", "autograder.selfpaced.service.web", "--course", str(folder)],
+        "user": course["grader"],
+        "cwd": str(folder),
+        "oauth_no_confirm": True,
+        "environment": {"PATH": f"{ENV_BIN}:/usr/local/bin:/usr/bin:/bin", "COURSE_HUB_INSTANCE": INSTANCE},
+    })
+services.append({
+    "name": "self-paced-grading",
+    "command": [str(ENV_BIN / "python"), "-m", "autograder.selfpaced.service.grading", "--hub-url",
+                os.environ.get("COURSE_HUB_PUBLIC_URL", f"http://{IP}:{PORT}")]
+    + [argument for course_id in COURSES for argument in ("--course", str(STATE / "courses" / course_id))],
+    "environment": {"PATH": f"{ENV_BIN}:/usr/local/bin:/usr/bin:/bin", "COURSE_HUB_INSTANCE": INSTANCE},
+})
+
 # Stop learners' servers idle for an hour: a tab left open would keep its memory busy.
 IDLE_TIMEOUT_SECONDS = 3600
 services.append({

@@ -20,7 +20,7 @@ def give_back_to_course_owner(course: Course, assignment: str) -> None:
     if os.geteuid() != 0 or owner.st_uid == 0:
         return
     written = [course.root / course.coursedir.autograded_directory / ".autograder"]
-    for kind in ("autograded", "feedback"):
+    for kind in ("submitted", "autograded", "feedback"):
         base = course.folder(kind, "*", assignment)
         written += [base.parent.parent] + list(base.parent.parent.glob(f"*/{base.name}"))
         written += [folder.parent for folder in base.parent.parent.glob(f"*/{base.name}")]

@@ -50,6 +50,9 @@ GRADER_ERRORS = {
 }
 BUILTIN_ERRORS = {name for name, value in vars(builtins).items()
                   if isinstance(value, type) and issubclass(value, BaseException)}
+#: A part still holding the released stub (``raise NotImplementedError()``).
+NOT_ANSWERED = ("This part is not answered yet: its cell still raises NotImplementedError. Replace that line "
+                "with your code.")
 NOTICE = ("**About this feedback.** Each test shows whether it passed, its points, and the course's message "
           "when it did not. To keep hidden tests hidden, this page does not show what your code printed or "
           "drew once the first hidden test had run, nor values your code computed in the messages (shown "
@@ -179,6 +182,8 @@ class ClearHiddenOutputs(NbGraderPreprocessor):
         for error_name, what, setting in LIMIT_ERRORS.values():
             if name == error_name:
                 return limit_message(what.format(limit=self.limits()[setting]))
+        if name == "NotImplementedError":
+            return NOT_ANSWERED
         if name in BUILTIN_ERRORS:
             return f"Your code raised {name} while the checks of this part ran."
         return "Your code raised an error while the checks of this part ran."

@@ -11,5 +11,6 @@ image on Kubernetes (``deploy/kubernetes/Dockerfile``) and the hub's image there
 - ``server_zygote``: the root process that has imported Jupyter once and forks each learner's server.
 - ``launch_link``: the nbgitpuller link that opens a lesson on the hub (the site's "Launch on JupyterHub").
 - ``processes``: run child processes until Ctrl-C or SIGTERM, then stop them (``make hub``, ``make start``).
+- ``lesson_tracker``: a server extension of learners' JupyterLab that reports the lessons they open to the course.
 - ``hub_client``: drives a hub over HTTP as a browser does (the hub's tests and its benchmark).
 """

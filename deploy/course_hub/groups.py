@@ -36,10 +36,28 @@ def formgrade_group(course_id: str) -> str:
     return f"formgrade-{course_id}"
 
 
+def progress_service(course_id: str) -> str:
+    """The hub service of a course's self-paced loop (progress, feedback, certificates): ``/services/<name>/``."""
+    return f"{course_id}-progress"
+
+
 def course_roles(course_id: str) -> list[dict]:
     """The hub roles of a course whose formgrader is the hub service ``course_id``: its instructors
-    may open it; the formgrader may read who is in the course and enrol learners."""
+    may open it; the formgrader may read who is in the course and enrol learners. Learners and
+    instructors may open the course's progress service, which may read who is in the course."""
     return [
+        {
+            "name": f"progress-{course_id}",
+            "description": f"Members of {course_id}: open its progress, feedback and certificate pages",
+            "groups": [nbgrader_group(course_id), formgrade_group(course_id)],
+            "scopes": [f"access:services!service={progress_service(course_id)}"],
+        },
+        {
+            "name": f"progress-service-{course_id}",
+            "description": f"The progress service of {course_id}: read who is in the course",
+            "services": [progress_service(course_id)],
+            "scopes": [f"read:groups!group={nbgrader_group(course_id)}"],
+        },
         {
             "name": f"formgrade-{course_id}",
             "description": f"Instructors of {course_id}: open its formgrader",

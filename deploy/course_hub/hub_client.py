@@ -220,6 +220,13 @@ class HubUser:
                                  f"{payload.get('value')}")
         return payload
 
+    # --- a hub service (a course's progress pages, for example) ---------------------------------
+    def service(self, method: str, name: str, path: str = "", **kwargs) -> requests.Response:
+        """A request to the hub service ``name`` (``/services/<name>/<path>``) with the user's token."""
+        kwargs.setdefault("timeout", self.timeout)
+        return self.session.request(method, f"{self.hub_url}/services/{name}/{path.lstrip('/')}",
+                                    headers=self.headers, **kwargs)
+
     # --- a course's formgrader (instructors) ----------------------------------------------------
     def formgrader(self, method: str, course_id: str, path: str, **kwargs) -> requests.Response:
         kwargs.setdefault("timeout", max(self.timeout, 300))

@@ -41,7 +41,8 @@ def course_folder(state: Path, course_id: str) -> Path:
     return state / "courses" / course_id
 
 
-def course_settings(course_id: str, folder: Path, exchange: Path, learner_uids: Path | None = None) -> str:
+def course_settings(course_id: str, folder: Path, exchange: Path, learner_uids: Path | None = None,
+                    certificate_key: Path | None = None) -> str:
     """The nbgrader settings of a course on a hub. The Kubernetes formgrader uses the same (course-grader.yaml).
 
     Collection refuses any submission that is not the named learner's own (its owner is not their
@@ -49,9 +50,11 @@ def course_settings(course_id: str, folder: Path, exchange: Path, learner_uids: 
     learner's Unix account gives it.
     """
     settings = (COURSE_ROOT / "exercises" / "nbgrader_config.py").read_text(encoding="utf-8")
-    collect = '\nc.ExchangeFactory.collect = "autograder.exchange_collect.OwnerCheckedCollect"\n'
+    hub_lines = '\nc.ExchangeFactory.collect = "autograder.exchange_collect.OwnerCheckedCollect"\n'
     if learner_uids is not None:
-        collect += f"c.OwnerCheckedCollect.learner_uids = {str(learner_uids)!r}\n"
+        hub_lines += f"c.OwnerCheckedCollect.learner_uids = {str(learner_uids)!r}\n"
+    if certificate_key is not None:
+        hub_lines += f"c.SelfPaced.certificate_key = {str(certificate_key)!r}\n"
     return (
         settings
         + "\n# --- The course on a hub (deploy/setup/course_settings.py) ---------------------------\n"
@@ -59,7 +62,7 @@ def course_settings(course_id: str, folder: Path, exchange: Path, learner_uids: 
         + f"c.CourseDirectory.root = {str(folder)!r}\n"
         + f"c.Exchange.root = {str(exchange)!r}\n"
         + "c.Exchange.path_includes_course = True\n"
-        + collect
+        + hub_lines
         + COURSE_AUTH_PLUGIN.format(course_id=course_id)
     )
 

@@ -68,6 +68,27 @@ def first_lesson(repository: Path) -> str:
     return (lessons or pages or ["book/intro.md"])[0]
 
 
+#: What the self-paced loop reads of the course's pages (autograder.selfpaced.outline).
+OUTLINE_FILES = ("_toc.yml", "syllabus.md")
+
+
+def certificate_key(state: Path) -> Path:
+    """The institution's private key that signs certificates, made once by the set-up (root only).
+    An institution may put its own key there instead (see the hosting guide)."""
+    return state / "hub" / "certificates" / "institution-private.pem"
+
+
+def make_certificate_key(state: Path, python: Path, log=print) -> None:
+    """Create the certificate signing key if there is none yet (the environment's ``autograder``)."""
+    key = certificate_key(state)
+    if key.exists():
+        return
+    key.parent.mkdir(parents=True, exist_ok=True)
+    key.parent.chmod(0o700)
+    run([str(python), "-m", "autograder", "certificate", "keygen", "--out", str(key.parent)])
+    log(f"Made a key that signs certificates: {key} (publish {key.with_name('institution-public.pem')}).")
+
+
 #: A course's folders in the exchange, with the modes nbgrader's release gives them: anyone may read
 #: the released exercises; learners may submit into the inbox but not list it (its set-gid bit gives
 #: submissions the course's group); feedback is found only by its secret file name.
@@ -111,7 +132,12 @@ def set_up_course(state: Path, course_id: str, instructors: list[str]) -> Path:
     for assignment in sorted((COURSE_ROOT / "exercises" / "source").iterdir()):
         if assignment.is_dir() and not (source / assignment.name).exists():
             shutil.copytree(assignment, source / assignment.name, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    (folder / "nbgrader_config.py").write_text(course_settings(course_id, folder, state / "exchange"), encoding="utf-8")
+    # The self-paced loop's services read the course's modules from its table of contents and syllabus.
+    (folder / "book").mkdir(exist_ok=True)
+    for name in OUTLINE_FILES:
+        shutil.copyfile(COURSE_ROOT / "book" / name, folder / "book" / name)
+    (folder / "nbgrader_config.py").write_text(course_settings(course_id, folder, state / "exchange",
+                                                               certificate_key=certificate_key(state)), encoding="utf-8")
     uid, gid = pwd.getpwnam(grader).pw_uid, grp.getgrnam(group).gr_gid
     run(["chown", "-R", f"{uid}:{gid}", str(folder)])
     # Instructors (the group) may read; learners may not even enter: the gradebook, the solutions

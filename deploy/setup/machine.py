@@ -9,8 +9,8 @@ import secrets
 from pathlib import Path
 
 from course_hub.accounts import cohort_refusal, grader_account, instructors_group, record_accounts
-from deploy.setup.courses import LEARNERS_BRANCH, publish_course, set_up_course
-from deploy.setup.environment import ENVIRONMENT, install_environment
+from deploy.setup.courses import LEARNERS_BRANCH, make_certificate_key, publish_course, set_up_course
+from deploy.setup.environment import ENVIRONMENT, environment_python, install_environment
 from deploy.setup.system import SetupError, ensure_user
 
 #: Where the hub keeps its state, unless told otherwise.
@@ -76,6 +76,7 @@ def set_up(state: Path = DEFAULT_STATE, cohort: dict | None = None, log=print) -
     for name in learners + instructors:
         ensure_user(name)
     record_accounts(state, learners + instructors)
+    make_certificate_key(state, environment_python(), log=log)
     for course_id, course in cohort["courses"].items():
         set_up_course(state, course_id, course.get("instructors", []))
     passwords = demo_passwords(state, instructors + learners)

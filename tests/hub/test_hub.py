@@ -97,7 +97,7 @@ def hub_state(hub_machine_lock):
 @pytest.fixture(scope="module")
 def hub(hub_state):
     state, _ = hub_state
-    running = Hub.on_free_ports(state, services=len(COHORT["courses"]))
+    running = Hub.on_free_ports(state, courses=len(COHORT["courses"]))
     try:
         running.start()
         yield running

@@ -112,7 +112,7 @@ def lti_hub(hub_machine_lock):
             "issuer": ISSUER, "client_id": [CLIENT_ID], "authorize_url": f"{platform.url}/auth",
             "jwks_endpoint": f"{platform.url}/jwks", "username_key": "email", "courses": {CONTEXT["id"]: COURSE},
         }))
-        hub = Hub.on_free_ports(state, services=1, login="lti13",
+        hub = Hub.on_free_ports(state, courses=1, login="lti13",
                                 extra_environment={"COURSE_HUB_LTI13_SETTINGS": str(settings)})
         hub.start()
         yield hub, platform, created
