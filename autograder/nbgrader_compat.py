@@ -24,6 +24,9 @@ Hook                                         Private API it wraps
                                              ``latesubmissions``
 :func:`use_metadata_validator`               the ``jsonschema`` name inside
                                              ``nbgrader.nbgraderformat.common``
+:class:`ValidatorHooks`                      ``Validator._preprocess``, ``_extract_error``
+:func:`use_validator_in_validate_button`     the ``Validator`` name inside
+                                             ``nbgrader.server_extensions.validate_assignment.handlers``
 ==========================================  =================================================
 """
 
@@ -189,3 +192,37 @@ def use_metadata_validator(validate: Callable[[Any, dict], None]) -> None:
         common.jsonschema = SimpleNamespace(**{name: getattr(jsonschema, name) for name in dir(jsonschema)
                                                if not name.startswith("__")})
         common.jsonschema.validate = validate
+
+
+def _validator_class():
+    from nbgrader.validator import Validator
+
+    return Validator
+
+
+class ValidatorHooks(_validator_class()):
+    """nbgrader's ``Validator`` (the Validate button), with two public hooks: :meth:`ran` sees the
+    notebook once it has run, and :meth:`explain` gives the text shown for a failed cell."""
+
+    def _preprocess(self, nb):
+        nb = super()._preprocess(nb)
+        self.ran(nb)
+        return nb
+
+    def _extract_error(self, cell) -> str:
+        return self.explain(cell, super()._extract_error(cell))
+
+    def ran(self, nb) -> None:
+        """Called with the notebook once every cell has run."""
+
+    def explain(self, cell, nbgrader_text: str) -> str:
+        """What the Validate button shows for a failed ``cell`` (nbgrader shows ``nbgrader_text``)."""
+        return nbgrader_text
+
+
+def use_validator_in_validate_button(validator_class) -> None:
+    """Make the Validate button of this Jupyter server use ``validator_class`` in place of nbgrader's
+    ``Validator`` (its handler builds one by that name at each click)."""
+    from nbgrader.server_extensions.validate_assignment import handlers
+
+    handlers.Validator = validator_class

@@ -304,14 +304,16 @@ def verify_file(path: Path, public_key_path: Path) -> Verification:
 def read_certificate(path: Path) -> dict | str:
     """The JSON object of a certificate file, or the compact JWS it holds."""
     try:
-        text = path.read_text(encoding="utf-8")
+        content = path.read_bytes()
     except FileNotFoundError:
         raise CertificateFileError(f"There is no file {path}: check its name and folder.") from None
     except IsADirectoryError:
         raise CertificateFileError(f"{path} is a folder; give the certificate file in it (certificate.json).") from None
     except PermissionError:
         raise CertificateFileError(f"You may not read {path}: ask its owner for a copy.") from None
-    except UnicodeDecodeError:
+    try:
+        text = content.decode("utf-8")
+    except UnicodeError:  # not text at all
         raise CertificateFileError(
             f"{path} is not a certificate: it is not text (a PDF or an image?). Check certificate.json instead."
         ) from None

@@ -12,5 +12,6 @@ follows their progress and gets a certificate, without waiting for an instructor
 * ``grader``: admits and grades what arrives in the exchange, and releases feedback.
 * ``progress``: where each learner stands, from the gradebook and the store.
 * ``certify``: issues the certificates learners ask for.
+* ``check``: "Check my answers": nbgrader's Validate button with the course's messages, part by part.
 * ``service``: the two JupyterHub services (grading; a course's web pages).
 """

@@ -47,6 +47,8 @@ OFF_MESSAGE = ("Instant feedback is switched off for this exercise: your instruc
 SUPERSEDED_MESSAGE = "A newer submission of yours replaced this one before it was graded. It cost you nothing."
 UNGRADABLE_MESSAGE = ("Your notebook could not be graded ({reason}). This is not counted against you: it cost no "
                       "quick grading. Open the notebook in JupyterLab, save it, and submit it again.")
+WAITING_MESSAGE = ("The grader could not run a moment ago; your submission waits in the queue and will be graded "
+                   "as soon as it can. You do not need to submit again.")
 REFUSED_MESSAGE = "This entry of the exchange is not the named learner's own work; it was left for the instructor."
 
 
@@ -193,16 +195,14 @@ class LoopGrader:
         self.store.set_state([entry.entry for entry in latest.values()], states.GRADING)
         started = time.monotonic()
         api = NbGraderAPI(coursedir=course.coursedir, config=course.config)
-        for student in latest:
-            with temp_attrs(api.coursedir, assignment_id=assignment, student_id=student):
-                collect = api.exchange.Collect(coursedir=api.coursedir, authenticator=api.authenticator, parent=api)
-                collect.update = True
-                result = capture_log(collect)
-            if not result.get("success", True):
-                log.error("Collecting %s's %s failed: %s", student, assignment, result.get("error") or result.get("log"))
-        collected = time.monotonic()
-        run = grading.grade(course, assignment, list(latest), jobs=self.jobs, progress=io.StringIO(),
-                            sandbox=self.sandbox)
+        try:
+            collect(api, assignment, list(latest))
+            collected = time.monotonic()
+            run = grading.grade(course, assignment, list(latest), jobs=self.jobs, progress=io.StringIO(),
+                                sandbox=self.sandbox)
+        except Exception:  # the grader cannot run now (its sandbox, the gradebook): the entries wait
+            self.store.set_state([entry.entry for entry in latest.values()], states.QUEUED, WAITING_MESSAGE)
+            raise
         graded = time.monotonic()
         graded_now = {outcome.student for outcome in run.outcomes}
         outcomes = OutcomeStore.of_course(course, assignment)
@@ -244,6 +244,18 @@ class LoopGrader:
             log.error("Could not release %s's feedback of %s into the exchange (see above); their feedback page "
                       "has it.", entry.student, entry.assignment)
         self.store.record(entry.entry, states.GRADED, message, score, max_score, tests, graded_now)
+
+
+def collect(api: NbGraderAPI, assignment: str, students: list[str]) -> None:
+    """nbgrader's collection (the course's own class: it refuses forgeries) of each learner's latest
+    submission, replacing an older one already collected."""
+    for student in students:
+        with temp_attrs(api.coursedir, assignment_id=assignment, student_id=student):
+            collector = api.exchange.Collect(coursedir=api.coursedir, authenticator=api.authenticator, parent=api)
+            collector.update = True
+            result = capture_log(collector)
+        if not result.get("success", True):
+            log.error("Collecting %s's %s failed: %s", student, assignment, result.get("error") or result.get("log"))
 
 
 def release_feedback(api: NbGraderAPI, assignment: str, student: str) -> bool:

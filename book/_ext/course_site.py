@@ -255,6 +255,11 @@ def add_link_bar(app: Sphinx, pagename: str, templatename: str, context: dict, d
                         "The learner's version of the exercise, to work on offline")
             )
     if buttons:
+        hub = app.config.course_hub_url.rstrip("/")
+        buttons.append(
+            _button(f"{hub}/hub/user-redirect/course/progress", "Your progress", "course-progress",
+                    "Your progress, feedback per test and certificate, on the course's JupyterHub")
+        )
         bar = f'<nav class="course-link-bar" aria-label="Lesson links">{"".join(buttons)}</nav>'
         context["body"] = bar + context["body"]
 

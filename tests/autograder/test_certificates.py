@@ -116,6 +116,18 @@ def test_a_signed_certificate_verifies_with_the_institutions_public_key(issued, 
     assert verification.summary() == f"Valid: Ada Lovelace, {COURSE_TITLE}, issued 2026-12-01 by School of Public Administration"
 
 
+def test_an_independent_open_badges_library_verifies_the_certificate_and_refuses_a_changed_one(issued, institution):
+    from openbadgeslib.ob3 import OB3VerificationError, OB3Verifier
+
+    token = json.loads(issued.json_path.read_text(encoding="utf-8"))["proof"]["jwt"]
+    credential = OB3Verifier(institution[1].read_bytes()).verify(token)
+    assert credential is not None
+    header, payload, signature = token.split(".")
+    changed = payload[:40] + ("A" if payload[40] != "A" else "B") + payload[41:]
+    with pytest.raises(OB3VerificationError):
+        OB3Verifier(institution[1].read_bytes()).verify(".".join([header, changed, signature]))
+
+
 def test_a_certificate_checked_with_another_institutions_key_fails_and_says_another_key_signed_it(issued, institution, other_institution):
     verification = verify_file(issued.json_path, other_institution[1])
     assert not verification.valid

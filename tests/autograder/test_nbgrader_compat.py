@@ -23,6 +23,8 @@ from nbgrader.exchange.default import ExchangeCollect
 from nbgrader.preprocessors import ClearHiddenTests, Execute, latesubmissions, saveautogrades
 from nbgrader.nbgraderformat import common
 
+from nbgrader.validator import Validator
+
 from autograder import nbgrader_compat
 from autograder.nbgrader_compat import ExecuteHooks, KernelClientHooks, KernelManagerHooks
 
@@ -40,6 +42,8 @@ PRIVATE_APIS = [
     (NotebookClient, "_async_handle_timeout", ["self", "timeout", "cell"]),
     (ClearHiddenTests, "_remove_hidden_test_region", ["self", "cell"]),
     (ExchangeCollect, "_path_to_record", ["self", "path"]),
+    (Validator, "_preprocess", ["self", "nb"]),
+    (Validator, "_extract_error", ["self", "cell"]),
 ]
 
 
@@ -170,3 +174,11 @@ def test_is_every_private_name_of_these_libraries_used_only_in_the_compat_module
         text = path.read_text(encoding="utf-8")
         uses += [f"{path.relative_to(REPO)}: {name}" for name in private if re.search(rf"\b{name}\b", text)]
     assert not uses, "private APIs used outside autograder/nbgrader_compat.py:\n" + "\n".join(uses)
+
+
+def test_does_the_validate_button_still_build_its_validator_by_name():
+    from nbgrader.server_extensions.validate_assignment import handlers
+
+    assert handlers.Validator is Validator, "the Validate button's handler no longer uses nbgrader's Validator by name"
+    source = inspect.getsource(handlers.ValidateAssignmentHandler.validate_notebook)
+    assert "Validator(config=config)" in source

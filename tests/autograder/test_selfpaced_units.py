@@ -192,3 +192,28 @@ def test_the_lesson_tracker_reports_lessons_only_to_the_learners_courses():
     assert lesson_of("local-governance/budgeting_01/budgeting_01.ipynb") is None
     assert courses_of(["nbgrader-local-governance", "formgrade-other", "nbgrader-local-governance", "staff"]) == \
         ["local-governance", "other"]
+
+
+def test_check_my_answers_shows_each_failed_part_with_its_title_and_the_courses_message(tmp_path):
+    from autograder.selfpaced.check import CourseValidator
+
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("## Part 1: gross savings (2 points)"),
+        nbformat.v4.new_code_cell("def gross(a, b):\n    return a + b", metadata={"nbgrader": {
+            "grade": False, "solution": True, "locked": False, "grade_id": "gross", "schema_version": 3}}),
+        nbformat.v4.new_code_cell("assert gross(5, 2) == 3, f'Your gross savings are {gross(5, 2) - 3} too high.'",
+                                  metadata={"nbgrader": {"grade": True, "solution": False, "locked": True, "points": 2,
+                                                         "grade_id": "test_gross", "schema_version": 3}}),
+        nbformat.v4.new_markdown_cell("## Part 2: net savings (1 point)"),
+        nbformat.v4.new_code_cell("def net(a):\n    raise NotImplementedError()", metadata={"nbgrader": {
+            "grade": False, "solution": True, "locked": False, "grade_id": "net", "schema_version": 3}}),
+        nbformat.v4.new_code_cell("assert net(1) == 1, 'net is wrong'", metadata={"nbgrader": {
+            "grade": True, "solution": False, "locked": True, "points": 1, "grade_id": "test_net", "schema_version": 3}}),
+    ], metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+    path = tmp_path / "exercise.ipynb"
+    nbformat.write(notebook, path)
+    failed = CourseValidator().validate(str(path))["failed"]
+    errors = [entry["raw_error"] for entry in failed]
+    assert errors == ["Part 1: gross savings (2 points): Your gross savings are 4 too high.",
+                      "Part 2: net savings (1 point): " + NOT_ANSWERED], errors
+    assert not any("Traceback" in entry["error"] for entry in failed)

@@ -215,12 +215,39 @@ def test_the_lesson_opened_through_the_launch_link_counts_on_the_progress_page(l
     assert {"name": "book/budgeting/02-savings-and-debt", "opened": False} in lessons
 
 
+def test_jupyterlab_and_the_site_lead_each_learner_to_their_progress_page(loop_hub, wrong_then_right):
+    hub, _, people = loop_hub
+    ana = people[ANA]
+    response = ana.session.get(f"{hub.url}/hub/user-redirect/course/progress", allow_redirects=False)
+    while response.status_code in (301, 302, 303) and f"/services/{SERVICE}/" not in response.headers["Location"]:
+        location = response.headers["Location"]
+        response = ana.session.get(location if location.startswith("http") else hub.url + location,
+                                   allow_redirects=False)
+    assert response.headers.get("Location", "").endswith(f"/services/{SERVICE}/"), response.text[:300]
+    settings = ana.server("GET", "lab/api/settings/@jupyterlab/mainmenu-extension:plugin").json()
+    menus = settings["schema"]["properties"]["menus"]["default"]
+    course = next(menu for menu in menus if menu["id"] == "jp-mainmenu-course")
+    assert course["items"][0]["args"]["url"] == "/hub/user-redirect/course/progress"
+
+
 def test_the_feedback_is_also_released_into_the_learners_nbgrader_feedback(loop_hub, wrong_then_right):
     _, _, people = loop_hub
     fetched = people[ANA].assignment_action("fetch_feedback", COURSE, "budgeting_01")
     listing = people[ANA].read_file(f"{COURSE}/budgeting_01/feedback")
     assert listing.status_code == 200, (fetched, listing.text[:300])
     assert len(listing.json()["content"]) == 2, "the feedback of both submissions reached the learner"
+
+
+def test_check_my_answers_shows_the_courses_message_next_to_each_part(loop_hub, wrong_then_right):
+    _, _, people = loop_hub
+    ana = people[ANA]
+    assert ana.server("PUT", "api/contents/scratch", json={"type": "directory"}).status_code in (200, 201)
+    ana.write_notebook("scratch/budgeting_01.ipynb", RELEASED[(ANA, "budgeting_01")])
+    response = ana.server("POST", "assignments/validate", data={"path": "scratch/budgeting_01.ipynb"})
+    assert response.status_code == 200 and response.json()["success"], response.text[:500]
+    failed = response.json()["value"]["failed"]
+    assert failed[0]["raw_error"].startswith("Part 1: gross savings (2 points): This part is not answered yet")
+    assert "Traceback" not in json.dumps(failed)
 
 
 def test_another_learner_cannot_read_that_feedback(loop_hub, wrong_then_right):

@@ -259,6 +259,8 @@ def test_every_lesson_has_launch_download_and_exercise_links(built_site, docname
     exercise_page = (page_path.parent / urlparse(exercise).path).resolve()
     assert exercise_page.exists(), f"{docname}: exercise link {exercise} is broken"
     assert soup(exercise_page).find("nav", class_="course-link-bar").find("a", class_="course-download")
+    for bar_of_page in (bar, soup(exercise_page).find("nav", class_="course-link-bar")):
+        assert bar_of_page.find("a", class_="course-progress")["href"] == f"{hub}/hub/user-redirect/course/progress"
 
 
 def test_search_index_covers_every_page(built_site):

@@ -17,7 +17,7 @@ import logging
 import os
 import secrets
 import sys
-from urllib.parse import urlsplit
+import urllib.parse
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from jupyterhub.services.auth import HubOAuthCallbackHandler
@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     except CourseError as error:
         print(f"self-paced web: {error}", file=sys.stderr)
         return 2
-    address = urlsplit(os.environ.get("JUPYTERHUB_SERVICE_URL", "http://127.0.0.1:8099"))
+    address = urllib.parse.urlsplit(os.environ.get("JUPYTERHUB_SERVICE_URL", "http://127.0.0.1:8099"))
     context = ServiceContext(course, os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/"))
     application(context).listen(address.port or 80, address.hostname or "127.0.0.1", xheaders=True)
     log.info("Serving %s at %s%s", course.course_id, address.geturl(), context.prefix)
