@@ -4,7 +4,6 @@ bucket, the refunds and a stop in the middle of grading behave as the loop promi
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import signal
@@ -193,8 +192,7 @@ def test_a_stop_in_the_middle_of_grading_loses_nothing_and_grades_nothing_twice(
     for student, graded_at in before.items():
         assert after[student] == graded_at, f"{student}'s finished grading was run again"
     assert all(entry.score == 20.0 for entry in loop.entries())
-    assert json.loads(json.dumps([entry.gradings for entry in loop.entries()])) == [1] * 6 or \
-        sum(entry.gradings for entry in loop.entries()) <= 6
+    assert all(entry.gradings <= 1 for entry in loop.entries()), "a submission's notebook ran twice"
 
 
 def test_every_page_of_the_progress_service_renders_for_learners_and_instructors(course):

@@ -292,8 +292,9 @@ def test_an_ungradable_notebook_costs_no_token(throttled):
 def test_over_the_token_limit_the_message_gives_the_time_to_wait(throttled):
     latest = throttled["over"]["submissions"][0]
     assert latest["state"] == "throttled"
-    assert "used your 2 quick gradings" in latest["message"] and "Submit again in 30 minutes" in latest["message"] \
-        or "Submit again in 29 minutes" in latest["message"], latest["message"]
+    message = latest["message"]
+    assert "used your 2 quick gradings" in message, message
+    assert "Submit again in 30 minutes" in message or "Submit again in 29 minutes" in message, message
 
 
 @pytest.fixture(scope="module")
