@@ -26,6 +26,7 @@ from autograder.samples import flags as nbgrader_flags
 from autograder.samples import typed_answer as without_solution_markers  # noqa: F401 (for the module tests)
 from autograder.scores import read_scores
 from autograder.secrets import leaks_in_text
+from autograder.selfpaced import rules
 
 REPO = Path(__file__).resolve().parents[1]
 SOLUTION_MARKERS = (SOLUTION_BEGIN, SOLUTION_END)
@@ -164,13 +165,11 @@ def grade_all(generated: Pipeline, source, environment: dict[str, str], wrong_su
 #: The pass rule of every module's exercise, stated in the syllabus ("How a module is assessed"),
 #: the exercise page, the notebook's introduction and the instructor guide: at least this share of
 #: the points, and at least this many of the points of the written answer.
-PASS_SHARE = 0.60
-WRITTEN_MINIMUM = 3
-
-
-def passes(total: float, written: float, max_points: float) -> bool:
-    """The pass rule: at least PASS_SHARE of the points, and at least WRITTEN_MINIMUM for the written answer."""
-    return total >= PASS_SHARE * max_points and written >= WRITTEN_MINIMUM
+#: The course's pass rule, stated once in autograder/selfpaced/rules.py (the progress page and the
+#: certificate use it): the exercises' texts must state the same numbers.
+PASS_SHARE = rules.PASS_SHARE
+WRITTEN_MINIMUM = round(rules.WRITTEN_MINIMUM)
+passes = rules.passes
 
 
 @dataclass(frozen=True)
