@@ -196,7 +196,8 @@ class LoopGrader:
         started = time.monotonic()
         api = NbGraderAPI(coursedir=course.coursedir, config=course.config)
         try:
-            collect(api, assignment, list(latest))
+            # As the course's owner, like the formgrader's own collection: the instructor can collect again.
+            as_course_owner(course, lambda: collect(api, assignment, list(latest)))
             collected = time.monotonic()
             run = grading.grade(course, assignment, list(latest), jobs=self.jobs, progress=io.StringIO(),
                                 sandbox=self.sandbox)
@@ -246,16 +247,19 @@ class LoopGrader:
         self.store.record(entry.entry, states.GRADED, message, score, max_score, tests, graded_now)
 
 
-def collect(api: NbGraderAPI, assignment: str, students: list[str]) -> None:
+def collect(api: NbGraderAPI, assignment: str, students: list[str]) -> bool:
     """nbgrader's collection (the course's own class: it refuses forgeries) of each learner's latest
-    submission, replacing an older one already collected."""
+    submission, replacing an older one already collected. Return whether every collection worked."""
+    worked = True
     for student in students:
         with temp_attrs(api.coursedir, assignment_id=assignment, student_id=student):
             collector = api.exchange.Collect(coursedir=api.coursedir, authenticator=api.authenticator, parent=api)
             collector.update = True
             result = capture_log(collector)
         if not result.get("success", True):
+            worked = False
             log.error("Collecting %s's %s failed: %s", student, assignment, result.get("error") or result.get("log"))
+    return worked
 
 
 def release_feedback(api: NbGraderAPI, assignment: str, student: str) -> bool:

@@ -118,7 +118,8 @@ def grade_while_watching(course: Path, base: Path, env: dict[str, str]) -> dict:
 
 def snapshot(course: Path, extra: list[Path]) -> dict[str, str]:
     """Hash of every file that grading must not change: the course but the grader's own outputs."""
-    own = {course / "autograded", course / "feedback", course / "gradebook.db", course / "gradebook.db-journal"}
+    own = {course / "autograded", course / "feedback", course / "gradebook.db", course / "gradebook.db-journal",
+           course / "gradebook.db-wal", course / "gradebook.db-shm"}
     hashes = {}
     for path in sorted(course.rglob("*")):
         if any(path == folder or folder in path.parents for folder in own) or not path.is_file() or path.is_symlink():

@@ -22,6 +22,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -187,6 +188,10 @@ def workflow(hub, hub_state, people, launched):
             learner.write_notebook(path, answered(notebook, source))
         learner.assignment_action("submit", course_id, ASSIGNMENT)
 
+    # The hub's grading service grades each submission as it arrives (instant feedback, see
+    # test_self_paced.py); the instructor here works once it is done, as the formgrader asks an
+    # instructor who autogrades at the same moment to try again.
+    wait_for_instant_feedback(hub.state, len(COURSE_OF))
     record["forgery"] = forge_submissions(exchange, course_folder(hub.state, COURSE_A))
     record["collect_a"] = teacher.formgrader_action(COURSE_A, f"assignment/{ASSIGNMENT}/collect")
     for name in (LEARNER_1, LEARNER_2):
@@ -220,6 +225,21 @@ def workflow(hub, hub_state, people, launched):
     for name, course_id in COURSE_OF.items():
         people[name].assignment_action("fetch_feedback", course_id, ASSIGNMENT)
     return record
+
+
+def wait_for_instant_feedback(state: Path, count: int, timeout: float = 180) -> None:
+    """Wait until the hub's grading service has dealt with ``count`` submissions, in all courses."""
+    from autograder.course import Course
+    from autograder.selfpaced import store as states
+
+    stores = [states.store_of(Course.open(course_folder(state, course_id))) for course_id in (COURSE_A, COURSE_B)]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        entries = [entry for store in stores for entry in store.entries()]
+        if len(entries) >= count and not any(entry.state in states.WAITING for entry in entries):
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"the grading service did not finish within {timeout} s")
 
 
 def scores(teacher: HubUser, course_id: str) -> dict[str, float]:
