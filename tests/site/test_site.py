@@ -34,10 +34,13 @@ def soup(path: Path) -> BeautifulSoup:
 
 def test_site_builds_with_warnings_as_errors(built_site):
     assert built_site.returncode == 0, f"jupyter-book build -W failed:\n{built_site.log[-5000:]}"
-    # Sphinx's warnings and errors; the kernels' own log lines ("[IPKernelApp] WARNING | Kernel is
-    # running over TCP...", about local transport) are not about the site.
+    # Sphinx's warnings and errors; the kernels' own log lines are not about the site: "[IPKernelApp]
+    # WARNING | Kernel is running over TCP..." (local transport), and the line that tornado's logger in a
+    # lesson's kernel printed, at random, in 2 of about 10 clean-clone runs whose builds succeeded (the
+    # build process itself runs no ZMQStream). A failing cell still fails the build: -W, the return code.
+    kernel_lines = ("[IPKernelApp]", "ERROR:tornado.general:Uncaught exception in ZMQStream callback")
     warnings = [line for line in built_site.log.splitlines()
-                if ("WARNING" in line or "ERROR" in line) and not line.startswith("[IPKernelApp]")]
+                if ("WARNING" in line or "ERROR" in line) and not line.startswith(kernel_lines)]
     assert warnings == [], "the build printed warnings:\n" + "\n".join(warnings)
 
 
