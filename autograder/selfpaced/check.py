@@ -17,21 +17,14 @@ from __future__ import annotations
 
 from autograder.nbgrader_compat import ValidatorHooks, use_validator_in_validate_button
 from autograder.preprocessors.hidden_outputs import NOT_ANSWERED
-from autograder.selfpaced.rubric import heading_of
+from autograder.selfpaced.rubric import part_titles
 
 
 class CourseValidator(ValidatorHooks):
     """nbgrader's Validator whose failed cells read as the course's messages, part by part."""
 
     def ran(self, nb) -> None:
-        self.titles: dict[str, str] = {}
-        title = ""
-        for cell in nb.cells:
-            if cell.cell_type == "markdown":
-                title = heading_of(cell.source) or title
-            grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-            if grade_id:
-                self.titles[grade_id] = title
+        self.titles = part_titles(nb)
 
     def explain(self, cell, nbgrader_text: str) -> str:
         grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")

@@ -84,32 +84,30 @@ class LoopGrader:
         self.jobs = jobs
         self.sandbox = sandbox
         self.settings = {course_id: SelfPaced(config=course.config) for course_id, course in courses.items()}
+        self.inboxes = {course_id: inbox_of(course) for course_id, course in courses.items()}
+        self.seen: set[str] = set()  # entries already in the store: each poll looks only at new names
 
     # --- watching the inboxes ---------------------------------------------------------------------
-    def inbound(self, course_id: str) -> list[Inbound]:
-        """The entries of the course's inbox (``<Exchange.root>/<course>/inbound``, as nbgrader's collect reads it)."""
-        from nbgrader.exchange.default.exchange import Exchange
-
-        folder = Path(Exchange(config=self.courses[course_id].config).root) / course_id / "inbound"
+    def new_entries(self, course_id: str) -> list[Inbound]:
+        """The entries of the course's inbox that the store does not hold yet."""
+        folder = self.inboxes[course_id]
         try:
-            names = sorted(os.listdir(folder))
+            names = [name for name in sorted(os.listdir(folder)) if not name.startswith(".") and name not in self.seen]
         except FileNotFoundError:
             return []
-        found = [Inbound.parse(course_id, folder / name) for name in names if not name.startswith(".")]
+        if names:
+            self.seen |= self.store.known(names)
+        found = [Inbound.parse(course_id, folder / name) for name in names if name not in self.seen]
         return [item for item in found if item is not None]
 
     def admit_new(self) -> int:
         """Record every submission not seen before; return how many."""
         admitted = 0
         for course_id in self.courses:
-            items = self.inbound(course_id)
-            if not items:
-                continue
-            known = self.store.known([item.entry for item in items])
-            for item in items:
-                if item.entry not in known:
-                    self.admit(item)
-                    admitted += 1
+            for item in self.new_entries(course_id):
+                self.admit(item)
+                self.seen.add(item.entry)
+                admitted += 1
         return admitted
 
     def admit(self, item: Inbound) -> None:
@@ -245,6 +243,13 @@ class LoopGrader:
             log.error("Could not release %s's feedback of %s into the exchange (see above); their feedback page "
                       "has it.", entry.student, entry.assignment)
         self.store.record(entry.entry, states.GRADED, message, score, max_score, tests, graded_now)
+
+
+def inbox_of(course: Course) -> Path:
+    """The course's exchange inbox, ``<Exchange.root>/<course>/inbound``, as nbgrader's collection reads it."""
+    from nbgrader.exchange.default.exchange import Exchange
+
+    return Path(Exchange(config=course.config).root) / course.course_id / "inbound"
 
 
 def collect(api: NbGraderAPI, assignment: str, students: list[str]) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from autograder.preprocessors.hidden_outputs import ClearHiddenOutputs, is_test_cell
-from autograder.selfpaced.rubric import heading_of
+from autograder.selfpaced.rubric import part_titles
 
 SCORE_ONLY = "score only"
 
@@ -45,11 +45,8 @@ def test_results(notebook, scores: dict[str, float | None], explainer: ClearHidd
     ``scores`` are the gradebook's points per grade_id; ``explainer`` gives the course's message
     (built with the course's configuration, for the limits its fixed messages quote).
     """
-    results, title = [], ""
+    results, titles = [], part_titles(notebook)
     for cell in notebook.cells:
-        if cell.cell_type == "markdown":
-            title = heading_of(cell.source) or title
-            continue
         if not is_test_cell(cell):
             continue
         info = cell.metadata["nbgrader"]
@@ -62,5 +59,5 @@ def test_results(notebook, scores: dict[str, float | None], explainer: ClearHidd
         message = ""
         if not hidden and float(score) < points:
             message = explainer.explain(error, cell.source) if error is not None else "A check of this part failed."
-        results.append(TestResult(info["grade_id"], title, float(score), points, message, hidden))
+        results.append(TestResult(info["grade_id"], titles[info["grade_id"]], float(score), points, message, hidden))
     return results

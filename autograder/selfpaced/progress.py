@@ -129,9 +129,10 @@ class CourseProgress:
         return [ModuleStanding(module, tuple(lesson for lesson in module.lessons if lesson in opened),
                                self.exercise(student, module.assignment)) for module in self.outline]
 
-    def completed(self, student: str) -> bool:
-        """Has ``student`` passed the exercise of every published module?"""
-        return bool(self.outline) and all(standing.exercise.passed for standing in self.learner(student))
+    def completed(self, student: str, standings: list[ModuleStanding] | None = None) -> bool:
+        """Has ``student`` passed the exercise of every published module? (``standings``: theirs, if read already)"""
+        standings = self.learner(student) if standings is None else standings
+        return bool(self.outline) and all(standing.exercise.passed for standing in standings)
 
     def learners(self, members: list[str] = ()) -> list[str]:
         """The cohort: ``members`` (the hub's course group) and everyone with a grade or a submission."""

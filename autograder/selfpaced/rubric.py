@@ -39,6 +39,19 @@ def heading_of(source: str) -> str | None:
     return None
 
 
+def part_titles(notebook) -> dict[str, str]:
+    """``{grade_id: title}``: each graded or answer cell with the heading of the part it belongs to (the
+    last Markdown heading above it), e.g. ``"Part 1: gross savings (2 points)"``."""
+    titles, title = {}, ""
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            title = heading_of(cell.source) or title
+        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        if grade_id:
+            titles[grade_id] = title
+    return titles
+
+
 def _rows(source: str) -> list[list[str]]:
     rows = []
     for line in source.splitlines():

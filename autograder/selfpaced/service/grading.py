@@ -16,7 +16,6 @@ import logging
 import signal
 import sys
 import threading
-import time
 
 from course_hub.groups import progress_service
 
@@ -102,5 +101,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    time.tzset()
     sys.exit(main())

@@ -11,6 +11,7 @@ import datetime
 import hashlib
 import hmac
 import io
+import time
 from dataclasses import dataclass
 
 from autograder.selfpaced import store as states
@@ -98,15 +99,13 @@ def learner_page(progress: CourseProgress, student: str) -> dict:
         })
     step = next_step(standings)
     return {"student": student, "modules": modules, "next": {"text": step.text, "link": step.link},
-            "completed": progress.completed(student), "pass_share": progress.settings.pass_share,
+            "completed": progress.completed(student, standings), "pass_share": progress.settings.pass_share,
             "written_minimum": progress.settings.written_minimum,
             "certificate": progress.store.certificate(student)}
 
 
 def tokens_left(progress: CourseProgress, student: str, assignment: str) -> dict:
     """The learner's quick gradings left now, and the wait for the next one."""
-    import time
-
     capacity, refill_minutes = progress.settings.bucket(assignment)
     with progress.store.connect() as connection:
         saved = progress.store.bucket(connection, progress.course.course_id, student, assignment)
