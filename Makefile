@@ -67,8 +67,9 @@ $(STAMPS)/apt-bench: $(STAMPS)/apt-start
 	@bash .ci/apt-install $(APT_BENCH)
 	@touch $@
 
+# Both editions of the site (English and French) into _build/html/en and _build/html/fr.
 $(STAMPS)/book: $(STAMPS)/venv $(STAMPS)/npm $(BOOK_SOURCES) book/_toc.yml
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter-book build . --toc book/_toc.yml -W -n --keep-going
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python scripts/build_site.py --strict
 	@touch $@
 
 book: $(STAMPS)/book

@@ -36,7 +36,10 @@ sys.path.insert(0, str(REPO))
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from scripts.start_course import CourseSiteHandler  # noqa: E402
-from scripts.site_pages import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, lesson_docnames  # noqa: E402
+from scripts.site_pages import CHROMIUM, CHROMIUM_ARGS, VIEWPORT  # noqa: E402
+
+sys.path.insert(0, str(REPO / "book" / "_ext"))
+import site_languages as languages  # noqa: E402
 
 TARGET_BYTES = 2 * 1024 * 1024
 HEAVY_SCRIPTS = re.compile(r"/_static/(widgets|mathjax)/")
@@ -55,13 +58,14 @@ def serve(directory: Path, handler_class) -> tuple[http.server.ThreadingHTTPServ
 
 
 def build_site(output: Path) -> Path:
-    environment = dict(os.environ, PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""))
-    command = [str(Path(sys.executable).parent / "jupyter-book"), "build", ".", "--toc", "book/_toc.yml",
-               "--path-output", str(output)]
-    result = subprocess.run(command, cwd=REPO, env=environment, capture_output=True, text=True)
-    if result.returncode != 0:
-        sys.exit(f"The site did not build:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
-    return output / "_build" / "html"
+    """Both editions of the site, as `make book` builds them (scripts/build_site.py)."""
+    from scripts.build_site import build_site as build_editions
+
+    builds = build_editions(output)
+    failed = [build for build in builds if build.returncode]
+    if failed:
+        sys.exit("The site did not build:\n" + "\n".join(build.log[-3000:] for build in failed))
+    return output / "html"
 
 
 @dataclass
@@ -105,12 +109,14 @@ def main() -> int:
         rows = []
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            for docname in lesson_docnames():
-                measure(browser, f"{course_url}{docname}.html")  # warm the server's file cache
-                served = measure(browser, f"{course_url}{docname}.html")
-                plain = measure(browser, f"{plain_url}{docname}.html")
-                baseline = measure(browser, f"{course_url}{docname}.html", block_heavy=True)
-                rows.append((docname, served, plain, baseline))
+            for language in languages.LANGUAGES:
+                for docname in languages.lesson_docnames(language):
+                    address = f"{languages.EDITIONS[language].url_prefix}/{docname}.html"
+                    measure(browser, f"{course_url}{address}")  # warm the server's file cache
+                    served = measure(browser, f"{course_url}{address}")
+                    plain = measure(browser, f"{plain_url}{address}")
+                    baseline = measure(browser, f"{course_url}{address}", block_heavy=True)
+                    rows.append((address, served, plain, baseline))
             browser.close()
         course_server.shutdown()
         plain_server.shutdown()

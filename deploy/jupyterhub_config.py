@@ -29,7 +29,7 @@ import json
 import os
 from pathlib import Path
 
-from course_hub import accounts, groups
+from course_hub import accounts, groups, languages
 from course_hub.preload_spawner import PreloadedLocalProcessSpawner
 
 c = get_config()  # noqa: F821 (provided by JupyterHub when it loads this file)
@@ -196,11 +196,13 @@ c.JupyterHub.load_roles = roles
 
 # --- Logins -------------------------------------------------------------------------------------
 def check_unix_user(spawner) -> None:
-    """Before a server starts: its Unix account must be one the hub made (LTI logins make it)."""
+    """Before a server starts: its Unix account must be one the hub made (LTI logins make it), and
+    it speaks the language the learner's platform gave at their last launch (course_hub.languages)."""
     refusal = accounts.login_refusal(STATE, spawner.user.name, list(COURSES))
     if refusal or spawner.user.name not in accounts.hub_accounts(STATE):
         raise RuntimeError(f"Not starting a server for {spawner.user.name}: {refusal or 'no Unix account yet'}. "
                            "Log in again from the platform.")
+    spawner.environment = {**spawner.environment, **languages.server_environment(STATE, spawner.user.name)}
 
 
 def cohort_groups(name: str) -> list[str]:
@@ -239,6 +241,7 @@ if LOGIN == "lti13":
                 self.log.error("Could not create the Unix account of %s: %s", model["name"], error)
                 raise web.HTTPError(500, "The hub could not create your account: ask the hub's administrator "
                                     "(the hub's log says why).")
+            languages.remember(STATE, model["name"], languages.language_of_claims(claims))
             current = groups.current_groups(handler, model["name"])
             model["groups"] = groups.groups_after_launch(claims, current, LTI13["courses"], LTI13["instructor_roles"])
             return model

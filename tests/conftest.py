@@ -42,12 +42,24 @@ def free_port() -> int:
 # --- The course site, built once per test session (tests/site/, tests/browser/) --------------
 @dataclass
 class BuiltSite:
-    html: Path
+    """The site as ``make book`` builds it: ``site`` holds ``en/`` (``html``) and ``fr/`` (``french``)."""
+
+    site: Path
     log: str
     returncode: int
 
-    def page(self, docname: str) -> Path:
-        return self.html / f"{docname}.html"
+    @property
+    def html(self) -> Path:
+        """The English edition (its pages are ``book/...``)."""
+        return self.site / "en"
+
+    @property
+    def french(self) -> Path:
+        """The French edition (its pages are those of ``book/fr/``, without the prefix)."""
+        return self.site / "fr"
+
+    def page(self, docname: str, language: str = "en") -> Path:
+        return self.site / language / f"{docname}.html"
 
 
 def course_config() -> dict:
@@ -56,10 +68,13 @@ def course_config() -> dict:
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory, tool_environment) -> BuiltSite:
-    """A fresh build (empty execution cache) of the site, as `make book` runs it."""
+    """A fresh build (empty execution caches) of both editions of the site, as `make book` runs it.
+    ``COURSE_TEST_SITE=_build`` reuses the build of ``make book`` there instead, while you work on a test."""
+    from scripts.build_site import build_site
+
+    if os.environ.get("COURSE_TEST_SITE"):
+        return BuiltSite(site=Path(os.environ["COURSE_TEST_SITE"]) / "html", log="", returncode=0)
     output = tmp_path_factory.mktemp("site")
-    jupyter_book = Path(sys.executable).parent / "jupyter-book"
-    command = [str(jupyter_book), "build", ".", "--toc", "book/_toc.yml", "-W", "-n", "--keep-going",
-               "--path-output", str(output)]
-    result = subprocess.run(command, cwd=COURSE_ROOT, env=tool_environment, capture_output=True, text=True)
-    return BuiltSite(html=output / "_build" / "html", log=result.stdout + result.stderr, returncode=result.returncode)
+    builds = build_site(output, strict=True)
+    log = "\n".join(f"--- {build.language} ---\n{build.log}" for build in builds)
+    return BuiltSite(site=output / "html", log=log, returncode=max(build.returncode for build in builds))

@@ -8,6 +8,8 @@ its wrong submissions and its learner messages).
 
 from __future__ import annotations
 
+import ast
+import dataclasses
 import html
 import re
 import shutil
@@ -172,18 +174,28 @@ WRITTEN_MINIMUM = round(rules.WRITTEN_MINIMUM)
 passes = rules.passes
 
 
+#: How an exercise page and its notebook's first cell state the time, in each language.
+TIME_NEEDED = {"en": "Time needed: about {minutes} minutes ({hours} h {rest:02d} min)",
+               "fr": "Temps nécessaire : environ {minutes} minutes ({hours} h {rest:02d} min)"}
+#: The verdicts of the feedback page, in each language (autograder/locale/fr.po).
+VERDICTS = {"en": ("✔ Passed:", "✘ Not passed:"), "fr": ("✔ Réussi :", "✘ Non réussi :")}
+
+
 @dataclass(frozen=True)
 class Exercise:
-    """One module's exercise, as its pipeline test knows it."""
+    """One module's exercise, as its pipeline test knows it: the English one, or its French edition
+    (``language="fr"``: assignment ``<slug>_NN_fr``, page ``book/fr/<slug>/exercise-NN.md``), which
+    the same answers must give the same points."""
 
     slug: str  # the module, e.g. "budgeting"
     number: int  # the exercise's number in the module (1 for budgeting_01)
     autograded_points: dict  # grade_id -> points of each automatically graded test cell
     wrong_submissions: dict  # student -> (answers that differ from the solution, parts that fail)
+    language: str = "en"
 
     @property
     def assignment(self) -> str:
-        return f"{self.slug}_{self.number:02d}"
+        return f"{self.slug}_{self.number:02d}" + ("" if self.language == "en" else f"_{self.language}")
 
     @property
     def source_notebook(self) -> Path:
@@ -191,7 +203,11 @@ class Exercise:
 
     @property
     def site_page(self) -> Path:
-        return REPO / "book" / self.slug / f"exercise-{self.number:02d}.md"
+        folder = REPO / "book" if self.language == "en" else REPO / "book" / self.language
+        return folder / self.slug / f"exercise-{self.number:02d}.md"
+
+    def edition(self, language: str) -> "Exercise":
+        return dataclasses.replace(self, language=language)
 
 
 def exercise_fixtures(exercise: Exercise):
@@ -231,7 +247,7 @@ class StandardExerciseChecks:
         page = self.exercise.site_page.read_text(encoding="utf-8")
         minutes = int(front_matter(page)["time"])
         hours, rest = divmod(minutes, 60)
-        said = f"Time needed: about {minutes} minutes ({hours} h {rest:02d} min)"
+        said = TIME_NEEDED[self.exercise.language].format(minutes=minutes, hours=hours, rest=rest)
         assert said in plain(page)
         assert said in plain(source.cells[0].source)
 
@@ -315,3 +331,65 @@ def check_verdicts(text: str, source, messages: list[str]) -> None:
         shown = shown_in_feedback(message, texts)
         if shown is not None:
             assert normalise(shown) in text, shown
+
+
+# --- The French edition of an exercise ---------------------------------------------------------------
+def code_shape(source: str) -> str:
+    """A code cell's Python with every text (strings, f-strings, comments) blanked: what a test *does*."""
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    tree = ast.parse(TransformerManager().transform_cell(source))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.JoinedStr):
+            node.values = []
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            node.value = ""
+    return ast.dump(tree, annotate_fields=False)
+
+
+def edition_differences(english, french) -> list[str]:
+    """What differs between two editions of an exercise notebook, other than its words."""
+    found = []
+    if len(english.cells) != len(french.cells):
+        return [f"{len(french.cells)} cells in French, {len(english.cells)} in English"]
+    for index, (one, other) in enumerate(zip(english.cells, french.cells), start=1):
+        name = nbgrader_flags(one).get("grade_id") or f"cell {index}"
+        if (one.get("id"), one.cell_type, nbgrader_flags(one)) != (other.get("id"), other.cell_type, nbgrader_flags(other)):
+            found.append(f"{name}: its id, type or nbgrader metadata differ")
+        elif one.cell_type == "code" and code_shape(one.source) != code_shape(other.source):
+            found.append(f"{name}: its code differs beyond strings and comments")
+    return found
+
+
+class FrenchEditionChecks:
+    """The checks of an exercise's French edition (``exercise.language == "fr"``), on top of
+    :class:`StandardExerciseChecks`: the same tests and points as the English notebook, and feedback
+    in French."""
+
+    exercise: Exercise
+
+    def test_is_the_french_notebook_the_english_one_in_other_words(self, source):
+        english = nbformat.read(self.exercise.edition("en").source_notebook, as_version=4)
+        assert edition_differences(english, source) == []
+        assert source.metadata.get("course", {}).get("language") == "fr", (
+            "the French notebook's metadata needs {\"course\": {\"language\": \"fr\"}}: the feedback speaks its language"
+        )
+
+    def test_is_a_check_of_the_french_edition_found_to_differ_when_it_does(self, source):
+        changed = nbformat.from_dict(nbformat.reads(nbformat.writes(source), as_version=4))
+        cell = next(cell for cell in changed.cells if nbgrader_flags(cell).get("grade") and cell.cell_type == "code")
+        cell.source = cell.source.replace("==", "!=", 1) if "==" in cell.source else cell.source + "\nassert True"
+        english = nbformat.read(self.exercise.edition("en").source_notebook, as_version=4)
+        assert edition_differences(english, changed) != []
+
+    def test_is_the_feedback_in_french(self, pipeline: Pipeline, source):
+        from autograder.preprocessors.hidden_outputs import is_test_cell
+
+        tests = sum(1 for cell in source.cells if is_test_cell(cell))
+        for student in ("unchanged", *sorted(self.exercise.wrong_submissions)[:2]):
+            text = html_text(pipeline.feedback_page(student).read_text(encoding="utf-8"))
+            passed, failed = VERDICTS["fr"]
+            assert text.count(passed) + text.count(failed) == tests, student
+            assert "À propos de ce retour" in text and "Not passed" not in text and "About this feedback" not in text
+        unchanged = html_text(pipeline.feedback_page("unchanged").read_text(encoding="utf-8"))
+        assert "Vous n’avez pas encore répondu à cette partie" in unchanged

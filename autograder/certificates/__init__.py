@@ -7,7 +7,8 @@ what is issued and checks it. Its parts, each in its own module:
 - ``credential``: that completion as an Open Badges 3.0 OpenBadgeCredential, with its verification code;
 - ``keys``: the institution's RSA signing key: made outside the repository, loaded with checks, named by its key id;
 - ``signing``: the VC-JWT (RS256) signature, and a check that says what was changed;
-- ``page``: the printable HTML page (A4 landscape) with its QR code, from a Jinja2 template;
+- ``page``: the printable HTML page (A4 landscape) with its QR code, from a Jinja2 template, in the
+  learner's language (a ``Wording``; the signed credential stays in English);
 - ``pdf``: that page printed to PDF with headless Chromium;
 - ``issuing``: build, sign, check and write certificate.json, certificate.html and certificate.pdf;
 - ``errors``: what stops issuing or checking, each with a message for a person.
@@ -32,7 +33,7 @@ from autograder.certificates.errors import (
 )
 from autograder.certificates.issuing import IssuedCertificate, issue
 from autograder.certificates.keys import generate_key, key_id, load_private_key, load_public_key
-from autograder.certificates.page import render_html
+from autograder.certificates.page import Wording, render_html
 from autograder.certificates.pdf import print_pdf
 from autograder.certificates.signing import Verification, sign, verify, verify_file, verify_jwt
 
@@ -42,6 +43,6 @@ __all__ = [
     "CertificateError", "CertificateExistsError", "CertificateFileError", "KeyFileError", "PdfError",
     "IssuedCertificate", "issue",
     "generate_key", "key_id", "load_private_key", "load_public_key",
-    "render_html", "print_pdf",
+    "Wording", "render_html", "print_pdf",
     "Verification", "sign", "verify", "verify_file", "verify_jwt",
 ]

@@ -13,14 +13,17 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from autograder.messages import N_
+
 SELF, PEERS, INSTRUCTOR = "self", "peers", "instructor"
 ASSESSORS = (SELF, PEERS, INSTRUCTOR)
 
-#: How a module's written answer was assessed, as the certificate says it (page and credential).
+#: How a module's written answer was assessed, as the certificate says it (page and credential; the
+#: page translates it into its language).
 ASSESSED_BY = {
-    SELF: "self-assessed by the learner",
-    PEERS: "assessed by peers",
-    INSTRUCTOR: "assessed by an instructor",
+    SELF: N_("self-assessed by the learner"),
+    PEERS: N_("assessed by peers"),
+    INSTRUCTOR: N_("assessed by an instructor"),
 }
 
 

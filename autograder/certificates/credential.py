@@ -33,10 +33,11 @@ import hashlib
 import uuid
 
 from autograder.certificates.completion import Completion, points
+from autograder.messages import N_
 
 CONTEXT = ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]
 TYPE = ["VerifiableCredential", "OpenBadgeCredential"]
-NOT_PROCTORED = "Auto-graded, not proctored."
+NOT_PROCTORED = N_("Auto-graded, not proctored.")  # the credential says it in English, the page in its language
 CROCKFORD_BASE32 = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH = 10
 

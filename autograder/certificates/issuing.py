@@ -19,7 +19,7 @@ from autograder.certificates.completion import Completion
 from autograder.certificates.credential import open_badge_credential
 from autograder.certificates.errors import CertificateError, CertificateExistsError
 from autograder.certificates.keys import key_id, load_private_key, public_pem
-from autograder.certificates.page import render_html
+from autograder.certificates.page import Wording, render_html
 from autograder.certificates.pdf import CHROMIUM, print_pdf
 from autograder.certificates.signing import sign, verify
 
@@ -36,8 +36,11 @@ class IssuedCertificate:
     code: str
 
 
-def issue(completion: Completion, private_key_path: Path, out_dir: Path, chromium: Path = CHROMIUM) -> IssuedCertificate:
-    """Issue the certificate of ``completion``, signed with the key at ``private_key_path``, into ``out_dir``."""
+def issue(completion: Completion, private_key_path: Path, out_dir: Path, chromium: Path = CHROMIUM,
+          wording: Wording | None = None) -> IssuedCertificate:
+    """Issue the certificate of ``completion``, signed with the key at ``private_key_path``, into ``out_dir``;
+    its printable page and PDF in the language of ``wording`` (English by default; the signed credential
+    is the same in every language)."""
     private_key_pem = load_private_key(Path(private_key_path))
     public_key_pem = public_pem(private_key_pem)
     signed = sign(open_badge_credential(completion), private_key_pem, key_id(public_key_pem))
@@ -48,7 +51,7 @@ def issue(completion: Completion, private_key_path: Path, out_dir: Path, chromiu
     paths = IssuedCertificate(out_dir / JSON_NAME, out_dir / HTML_NAME, out_dir / PDF_NAME, signed["verificationCode"])
     contents = {
         paths.json_path: json.dumps(signed, indent=2, ensure_ascii=False) + "\n",
-        paths.html_path: render_html(completion),
+        paths.html_path: render_html(completion, wording),
     }
     different = [path.name for path, text in contents.items() if path.exists() and read(path) != text]
     if paths.pdf_path.exists() and not all(path.exists() for path in contents):

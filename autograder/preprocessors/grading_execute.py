@@ -38,6 +38,7 @@ from nbgrader.preprocessors import Execute
 from traitlets import Bool, Enum, Float, Integer
 
 from autograder.isolation import current_launcher
+from autograder.messages import N_, _
 from autograder.nbgrader_compat import ExecuteHooks
 from autograder.preprocessors.kernels import GradingKernelManager
 from autograder.preprocessors.spare_kernels import discard, spare_folder, spares
@@ -45,14 +46,14 @@ from autograder.preprocessors.stuck_cells import lower_priority, restore_priorit
 
 #: Limits of a submission that stop its kernel: (error name, what happened, the Sandbox setting).
 LIMIT_ERRORS = {
-    "memory": ("MemoryLimit", "used more than {limit} MB of memory", "memory_limit"),
-    "processes": ("ProcessLimit", "started more than the {limit} processes or threads allowed", "process_limit"),
+    "memory": ("MemoryLimit", N_("used more than {limit} MB of memory"), "memory_limit"),
+    "processes": ("ProcessLimit", N_("started more than the {limit} processes or threads allowed"), "process_limit"),
 }
 
 
 def limit_message(what: str) -> str:
-    """What a learner reads when their submission went past one of its limits."""
-    return f"Your code {what}, the limit for one submission, so the Python kernel was stopped."
+    """What a learner reads when their submission went past one of its limits (``what`` already in their language)."""
+    return _("Your code {what}, the limit for one submission, so the Python kernel was stopped.", what=what)
 
 
 class GradingExecute(ExecuteHooks, Execute):

@@ -31,6 +31,7 @@ from nbformat.v4 import new_markdown_cell
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
+from autograder.messages import N_, _, notebook_language, speaking
 from autograder.preprocessors.grading_execute import LIMIT_ERRORS, limit_message
 
 #: What stands for a value computed by the learner's code in a message of the course.
@@ -39,24 +40,26 @@ VALUE = "…"
 #: the learner reads for each. A learner's code can raise an error of the same name, which only
 #: picks one of these fixed texts.
 GRADER_ERRORS = {
-    "NotRun": "This part was not run: an earlier part stopped the Python kernel, or the notebook reached its "
-              "time limit.",
-    "KernelStopped": "The Python kernel stopped while this part ran: the code may call os._exit(), crash Python, "
-                     "or use more memory than allowed.",
-    "CellTimeoutError": "This part did not finish within its time limit.",
-    "KeyboardInterrupt": "This part was stopped at its time limit of {timeout} seconds: look for a loop that "
-                         "never ends, or work that can be done with fewer steps.",
-    "OutputLimit": "Your notebook printed more than the output allowed, so this part was stopped.",
+    "NotRun": N_("This part was not run: an earlier part stopped the Python kernel, or the notebook reached its "
+                 "time limit."),
+    "KernelStopped": N_("The Python kernel stopped while this part ran: the code may call os._exit(), crash Python, "
+                        "or use more memory than allowed."),
+    "CellTimeoutError": N_("This part did not finish within its time limit."),
+    "KeyboardInterrupt": N_("This part was stopped at its time limit of {timeout} seconds: look for a loop that "
+                            "never ends, or work that can be done with fewer steps."),
+    "OutputLimit": N_("Your notebook printed more than the output allowed, so this part was stopped."),
 }
 BUILTIN_ERRORS = {name for name, value in vars(builtins).items()
                   if isinstance(value, type) and issubclass(value, BaseException)}
 #: A part still holding the released stub (``raise NotImplementedError()``).
-NOT_ANSWERED = ("This part is not answered yet: its cell still raises NotImplementedError. Replace that line "
-                "with your code.")
-NOTICE = ("**About this feedback.** Each test shows whether it passed, its points, and the course's message "
-          "when it did not. To keep hidden tests hidden, this page does not show what your code printed or "
-          "drew once the first hidden test had run, nor values your code computed in the messages (shown "
-          "as …). Run your notebook in JupyterLab to see them.")
+NOT_ANSWERED = N_("This part is not answered yet: its cell still raises NotImplementedError. Replace that line "
+                   "with your code.")
+NOTICE = N_("**About this feedback.** Each test shows whether it passed, its points, and the course's message "
+            "when it did not. To keep hidden tests hidden, this page does not show what your code printed or "
+            "drew once the first hidden test had run, nor values your code computed in the messages (shown "
+            "as …). Run your notebook in JupyterLab to see them.")
+#: When a failed check's message is not one the course wrote (a learner's own assertion).
+CHECK_FAILED = N_("A check of this part failed.")
 
 
 class Message:
@@ -134,6 +137,11 @@ class ClearHiddenOutputs(NbGraderPreprocessor):
             self.begin_test_delimeter = configured
 
     def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
+        """Replace the outputs, in the language of the notebook (:func:`autograder.messages.notebook_language`)."""
+        with speaking(notebook_language(nb)):
+            return self._preprocess(nb, resources)
+
+    def _preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
         code = [cell for cell in nb.cells if cell.cell_type == "code"]
         first_hidden = next((index for index, cell in enumerate(code) if self.begin_test_delimeter in cell.source), None)
         if first_hidden is None:
@@ -148,7 +156,7 @@ class ClearHiddenOutputs(NbGraderPreprocessor):
                 cell.outputs = []
                 removed = True
         if removed or any(is_test_cell(cell) for cell in code):
-            nb.cells.insert(0, new_markdown_cell(NOTICE))
+            nb.cells.insert(0, new_markdown_cell(_(NOTICE)))
         return nb, resources
 
     def verdict(self, cell) -> NotebookNode:
@@ -161,9 +169,9 @@ class ClearHiddenOutputs(NbGraderPreprocessor):
             score = 0.0 if error is not None else points
         score = float(score)
         if score >= points and error is None:
-            text = f"✔ Passed: {score:g} of {points:g} points."
+            text = _("✔ Passed: {score} of {points} points.", score=f"{score:g}", points=f"{points:g}")
         else:
-            text = f"✘ Not passed: {score:g} of {points:g} points."
+            text = _("✘ Not passed: {score} of {points} points.", score=f"{score:g}", points=f"{points:g}")
             if error is not None:
                 text += "\n" + self.explain(error, cell.source)
         return NotebookNode(output_type="stream", name="stdout", text=text + "\n")
@@ -176,17 +184,17 @@ class ClearHiddenOutputs(NbGraderPreprocessor):
             for message in course_messages(source):
                 if message.matches(value):
                     return message.shown()
-            return "A check of this part failed."
+            return _(CHECK_FAILED)
         if name in GRADER_ERRORS:
-            return GRADER_ERRORS[name].format(**self.limits())
+            return _(GRADER_ERRORS[name], **self.limits()) if "{" in GRADER_ERRORS[name] else _(GRADER_ERRORS[name])
         for error_name, what, setting in LIMIT_ERRORS.values():
             if name == error_name:
-                return limit_message(what.format(limit=self.limits()[setting]))
+                return limit_message(_(what, limit=self.limits()[setting]))
         if name == "NotImplementedError":
-            return NOT_ANSWERED
+            return _(NOT_ANSWERED)
         if name in BUILTIN_ERRORS:
-            return f"Your code raised {name} while the checks of this part ran."
-        return "Your code raised an error while the checks of this part ran."
+            return _("Your code raised {name} while the checks of this part ran.", name=name)
+        return _("Your code raised an error while the checks of this part ran.")
 
     def limits(self) -> dict[str, str]:
         """The limits the fixed messages quote, from the course's configuration."""

@@ -15,8 +15,9 @@ This module is a Jupyter server extension of learners' servers on the hub
 
 from __future__ import annotations
 
+from autograder.messages import _, notebook_language, speaking
 from autograder.nbgrader_compat import ValidatorHooks, use_validator_in_validate_button
-from autograder.preprocessors.hidden_outputs import NOT_ANSWERED
+from autograder.preprocessors.hidden_outputs import CHECK_FAILED, NOT_ANSWERED
 from autograder.selfpaced.rubric import part_titles
 
 
@@ -25,11 +26,14 @@ class CourseValidator(ValidatorHooks):
 
     def ran(self, nb) -> None:
         self.titles = part_titles(nb)
+        self.language = notebook_language(nb)
 
     def explain(self, cell, nbgrader_text: str) -> str:
         grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")
         title = getattr(self, "titles", {}).get(grade_id, "")
-        return f"{title}: {learner_message(cell, nbgrader_text)}" if title else learner_message(cell, nbgrader_text)
+        with speaking(getattr(self, "language", "en")):
+            message = learner_message(cell, nbgrader_text)
+        return f"{title}: {message}" if title else message
 
 
 def learner_message(cell, nbgrader_text: str) -> str:
@@ -39,10 +43,10 @@ def learner_message(cell, nbgrader_text: str) -> str:
         return nbgrader_text
     name, value = str(error.get("ename", "")), str(error.get("evalue", "")).strip()
     if name == "AssertionError":
-        return value or "A check of this part failed."
+        return value or _(CHECK_FAILED)
     if name == "NotImplementedError":
-        return NOT_ANSWERED
-    return f"Your code raised {name}: {value}" if value else f"Your code raised {name}."
+        return _(NOT_ANSWERED)
+    return _("Your code raised {name}: {value}", name=name, value=value) if value else _("Your code raised {name}.", name=name)
 
 
 def _jupyter_server_extension_points():

@@ -3,6 +3,9 @@ learning outcomes and its workload, read from the course's own pages so that not
 
 * ``book/_toc.yml`` gives the modules (parts captioned "Module N: ..."), their lessons
   (``book/<slug>/NN-*``) and their exercise page (``book/<slug>/exercise-NN``, assignment ``<slug>_NN``);
+* each module's exercise exists in each language of the course: the English assignment
+  (``budgeting_01``) and its French edition (``budgeting_01_fr``), graded by the same tests for the
+  same points; a learner passes the module with either (:data:`EDITIONS`);
 * ``book/syllabus.md`` gives each module's learning outcomes (the bold lead of each item under
   "### Learning outcomes") and its workload (the **Total** row of its "Pages and time" table).
 """
@@ -21,6 +24,15 @@ EXERCISE = re.compile(r"^book/([a-z_]+)/exercise-(\d\d)$")
 DURATION = re.compile(r"(?:(\d+)\s*h)?\s*(?:(\d+)\s*min)?")
 
 
+#: The suffix of a module's exercise in each language: ``budgeting_01`` (English), ``budgeting_01_fr``.
+EDITIONS = {"en": "", "fr": "_fr"}
+
+
+def language_of(assignment: str) -> str:
+    """The language of an exercise: ``"fr"`` for ``budgeting_01_fr``, else ``"en"``."""
+    return next((code for code, suffix in EDITIONS.items() if suffix and assignment.endswith(suffix)), "en")
+
+
 class OutlineError(ValueError):
     """The table of contents or the syllabus does not say what the loop needs; the message says where."""
 
@@ -34,6 +46,17 @@ class ModuleOutline:
     assignment: str  # e.g. "budgeting_01"
     outcomes: tuple[str, ...]
     hours: float
+
+    @property
+    def assignments(self) -> tuple[str, ...]:
+        """The module's exercise in every language, English first: ``("budgeting_01", "budgeting_01_fr")``."""
+        return tuple(self.assignment + suffix for suffix in EDITIONS.values())
+
+    def lesson_of(self, docname: str) -> str | None:
+        """The module's lesson that ``docname`` is, in either language (``book/fr/budgeting/01-anatomy``
+        is ``book/budgeting/01-anatomy``: the French edition keeps the English file names), or None."""
+        english = re.sub(r"^book/(?:fr)/", "book/", docname)
+        return english if english in self.lessons else None
 
 
 def hours_of(text: str) -> float:

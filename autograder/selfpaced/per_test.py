@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from autograder.preprocessors.hidden_outputs import ClearHiddenOutputs, is_test_cell
+from autograder.messages import _, notebook_language, speaking
+from autograder.preprocessors.hidden_outputs import CHECK_FAILED, ClearHiddenOutputs, is_test_cell
 from autograder.selfpaced.rubric import part_titles
 
 SCORE_ONLY = "score only"
@@ -45,6 +46,11 @@ def test_results(notebook, scores: dict[str, float | None], explainer: ClearHidd
     ``scores`` are the gradebook's points per grade_id; ``explainer`` gives the course's message
     (built with the course's configuration, for the limits its fixed messages quote).
     """
+    with speaking(notebook_language(notebook)):
+        return _results(notebook, scores, explainer)
+
+
+def _results(notebook, scores: dict[str, float | None], explainer: ClearHiddenOutputs) -> list[TestResult]:
     results, titles = [], part_titles(notebook)
     for cell in notebook.cells:
         if not is_test_cell(cell):
@@ -58,6 +64,6 @@ def test_results(notebook, scores: dict[str, float | None], explainer: ClearHidd
         hidden = score_only(cell)
         message = ""
         if not hidden and float(score) < points:
-            message = explainer.explain(error, cell.source) if error is not None else "A check of this part failed."
+            message = explainer.explain(error, cell.source) if error is not None else _(CHECK_FAILED)
         results.append(TestResult(info["grade_id"], titles[info["grade_id"]], float(score), points, message, hidden))
     return results

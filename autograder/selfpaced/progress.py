@@ -14,7 +14,7 @@ from autograder.course import Course
 from autograder.scores import SubmissionScores, read_scores
 from autograder.selfpaced import store as states
 from autograder.selfpaced.assessment import WrittenScore, written_score
-from autograder.selfpaced.outline import ModuleOutline
+from autograder.selfpaced.outline import ModuleOutline, language_of
 from autograder.selfpaced.rubric import Rubric, RubricError, rubric_of, written_answer
 from autograder.selfpaced.rules import passes
 from autograder.selfpaced.settings import SelfPaced
@@ -35,6 +35,11 @@ class ExerciseStanding:
     @property
     def total(self) -> float:
         return self.automatic + (self.written.score or 0.0)
+
+    @property
+    def language(self) -> str:
+        """The language of the exercise the learner did: ``"en"`` or ``"fr"``."""
+        return language_of(self.assignment)
 
 
 @dataclass(frozen=True)
@@ -123,11 +128,18 @@ class CourseProgress:
     def has_passed(self, student: str, assignment: str) -> bool:
         return self.exercise(student, assignment).passed
 
+    def module_exercise(self, student: str, module: ModuleOutline) -> ExerciseStanding:
+        """``student``'s exercise of ``module``, in the language they did it: the edition they passed,
+        else the submitted one with the most points, else the English one, not submitted."""
+        standings = [self.exercise(student, assignment) for assignment in module.assignments]
+        return max(standings, key=lambda standing: (standing.passed, standing.submitted, standing.total))
+
     # --- a learner, a cohort ------------------------------------------------------------------------
     def learner(self, student: str) -> list[ModuleStanding]:
-        opened = self.store.lessons_opened(student).get(student, set())
+        opened = {lesson for module in self.outline for name in self.store.lessons_opened(student).get(student, set())
+                  if (lesson := module.lesson_of(name))}
         return [ModuleStanding(module, tuple(lesson for lesson in module.lessons if lesson in opened),
-                               self.exercise(student, module.assignment)) for module in self.outline]
+                               self.module_exercise(student, module)) for module in self.outline]
 
     def completed(self, student: str, standings: list[ModuleStanding] | None = None) -> bool:
         """Has ``student`` passed the exercise of every published module? (``standings``: theirs, if read already)"""
@@ -138,7 +150,8 @@ class CourseProgress:
         """The cohort: ``members`` (the hub's course group) and everyone with a grade or a submission."""
         names = set(members)
         for module in self.outline:
-            names |= set(self.scores(module.assignment))
+            for assignment in module.assignments:
+                names |= set(self.scores(assignment))
         names |= {entry.student for entry in self.store.entries(course=self.course.course_id)}
         return sorted(names)
 

@@ -52,9 +52,15 @@ from sphinx.util import logging
 
 from course_hub.launch_link import nbgitpuller_link  # shared with the hub: the link the hub is tested with
 from course_repository import check_repository_url
+from modules.common.i18n import N_, speaking, translator
 from exercise_release import release_exercise
 
 logger = logging.getLogger(__name__)
+
+#: The repository's root: both editions of the site (built from the root and from book/fr/) find
+#: node_modules/, modules/ and exercises/ there.
+COURSE_ROOT = Path(__file__).resolve().parents[2]
+_ = translator(__name__)
 
 #: Files copied from node_modules into _vendor/: (package path, destination inside _vendor/).
 #: ``embed.js`` is the html manager's self-contained bundle: it draws ipywidgets' own widgets
@@ -85,7 +91,10 @@ COMPRESSED_SUFFIXES = (".html", ".js", ".css", ".svg", ".json", ".txt", ".map", 
 COMPRESS_MIN_BYTES = 1024
 
 #: Accessible names the theme and myst-nb leave out (axe-core rules in brackets).
-SIDEBAR_TOGGLE_NAME = "Show or hide the pages of this section"  # summary-name
+SIDEBAR_TOGGLE_NAME = N_("Show or hide the pages of this section")  # summary-name
+#: The words of myst-nb's toggles of folded cells, which it writes in English only.
+CELL_TOGGLES = (N_("Show code cell source"), N_("Hide code cell source"), N_("Show code cell output"),
+                N_("Hide code cell output"), N_("Show code cell content"), N_("Hide code cell content"))
 
 EXERCISES_FOLDER = "_exercises"
 NOTEBOOKS_FOLDER = "_notebooks"
@@ -93,7 +102,7 @@ NOTEBOOKS_FOLDER = "_notebooks"
 
 def vendor_browser_files(app: Sphinx, config) -> None:
     """Copy the browser files of the npm packages into ``_vendor/`` (served as ``_static/``)."""
-    root = Path(app.confdir)
+    root = COURSE_ROOT
     node_modules = root / "node_modules"
     vendor = root / "_vendor"
     if not node_modules.is_dir():
@@ -142,9 +151,9 @@ def invalidate_cache_when_modules_change(app: Sphinx, config) -> None:
     or the site would show outputs of the old code.
     """
     digest = hashlib.sha256()
-    for path in sorted((Path(app.confdir) / "modules").rglob("*")):
+    for path in sorted((COURSE_ROOT / "modules").rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:
-            digest.update(path.relative_to(app.confdir).as_posix().encode())
+            digest.update(path.relative_to(COURSE_ROOT).as_posix().encode())
             digest.update(path.read_bytes())
     cache = Path(app.outdir).parent / ".jupyter_cache"
     stamp = Path(app.outdir).parent / ".modules-digest"
@@ -163,16 +172,16 @@ def launch_url(app: Sphinx, docname: str) -> str:
     named after the repository, then opens the lesson there.
     """
     config = app.config
-    source = Path(app.env.doc2path(docname)).relative_to(Path(app.srcdir)).as_posix()
+    source = Path(app.env.doc2path(docname)).resolve().relative_to(COURSE_ROOT).as_posix()
     return nbgitpuller_link(
         config.course_hub_url, config.course_repository_url, config.course_repository_branch, source
     )
 
 
 def _is_lesson(app: Sphinx, docname: str) -> bool:
-    """A lesson is a page of a module folder (``book/<slug>/``) that is an executable notebook."""
-    parts = docname.split("/")
-    if len(parts) != 3 or parts[0] != "book":
+    """A lesson is an executable notebook in a module folder: ``book/<slug>/`` or ``book/fr/<slug>/``."""
+    source = Path(app.env.doc2path(docname)).resolve()
+    if not (COURSE_ROOT / "modules" / source.parent.name).is_dir() or source.parent.parent.name not in {"book", "fr"}:
         return False
     return "kernelspec" in app.env.metadata.get(docname, {})
 
@@ -217,51 +226,61 @@ def _button(href: str, label: str, css: str, title: str) -> str:
 
 
 def add_link_bar(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    """Put the learner's links at the top of every lesson and exercise page."""
+    """Put the learner's links at the top of every lesson and exercise page, in the page's language."""
     if doctree is None or "body" not in context:
         return
+    with speaking(app.config.language or "en"):
+        bar = _link_bar(app, pagename, context["pathto"])
+    if bar:
+        context["body"] = bar + context["body"]
+
+
+def _link_bar(app: Sphinx, pagename: str, pathto) -> str:
     metadata = app.env.metadata.get(pagename, {})
-    pathto = context["pathto"]
     buttons = []
     if _is_lesson(app, pagename):
         buttons.append(
-            _button(launch_url(app, pagename), "Launch on JupyterHub", "course-launch",
-                    "Open this lesson as a notebook on the course's JupyterHub")
+            _button(launch_url(app, pagename), _("Launch on JupyterHub"), "course-launch",
+                    _("Open this lesson as a notebook on the course's JupyterHub"))
         )
         notebook = _publish_executed_notebook(app, pagename)
         if notebook:
             buttons.append(
-                _button(pathto(notebook, 1), "Download the notebook (.ipynb)", "course-download",
-                        "The lesson as a Jupyter notebook, with its outputs, to run on your own computer")
+                _button(pathto(notebook, 1), _("Download the notebook (.ipynb)"), "course-download",
+                        _("The lesson as a Jupyter notebook, with its outputs, to run on your own computer"))
             )
         exercise = str(metadata.get("exercise", ""))
         exercise_page = _assignment_pages(app).get(exercise)
         if exercise_page:
-            title = app.env.titles[exercise_page].astext() if exercise_page in app.env.titles else f"Exercise {exercise}"
+            title = (app.env.titles[exercise_page].astext() if exercise_page in app.env.titles
+                     else _("Exercise {assignment}", assignment=exercise))
             buttons.append(
                 _button(pathto(exercise_page), title, "course-exercise",
-                        f"The graded exercise of this module (nbgrader assignment {exercise})")
+                        _("The graded exercise of this module (nbgrader assignment {assignment})", assignment=exercise))
             )
     elif "assignment" in metadata:
         assignment = str(metadata["assignment"])
         hub = app.config.course_hub_url.rstrip("/")
         buttons.append(
-            _button(f"{hub}/hub/user-redirect/lab", "Open JupyterLab on the hub", "course-launch",
-                    "Fetch and submit the exercise from the Assignments panel of JupyterLab")
+            _button(f"{hub}/hub/user-redirect/lab", _("Open JupyterLab on the hub"), "course-launch",
+                    _("Fetch and submit the exercise from the Assignments panel of JupyterLab"))
         )
         for notebook in _released_notebooks(app, assignment):
             buttons.append(
-                _button(pathto(notebook, 1), f"Download {Path(notebook).name}", "course-download",
-                        "The learner's version of the exercise, to work on offline")
+                _button(pathto(notebook, 1), _("Download {file}", file=Path(notebook).name), "course-download",
+                        _("The learner's version of the exercise, to work on offline"))
             )
-    if buttons:
-        hub = app.config.course_hub_url.rstrip("/")
-        buttons.append(
-            _button(f"{hub}/hub/user-redirect/course/progress", "Your progress", "course-progress",
-                    "Your progress, feedback per test and certificate, on the course's JupyterHub")
-        )
-        bar = f'<nav class="course-link-bar" aria-label="Lesson links">{"".join(buttons)}</nav>'
-        context["body"] = bar + context["body"]
+    if not buttons:
+        return ""
+    hub = app.config.course_hub_url.rstrip("/")
+    language = app.config.language or "en"
+    progress = f"{hub}/hub/user-redirect/course/progress" + ("" if language == "en" else f"?lang={language}")
+    buttons.append(
+        _button(progress, _("Your progress"), "course-progress",
+                _("Your progress, feedback per test and certificate, on the course's JupyterHub"))
+    )
+    name = _("Lesson links")
+    return f'<nav class="course-link-bar" aria-label="{html.escape(name, quote=True)}">{"".join(buttons)}</nav>'
 
 
 def disable_thebe(app: Sphinx, config) -> None:
@@ -341,6 +360,8 @@ def fix_accessibility(app: Sphinx, pagename: str, templatename: str, context: di
       no longer counts them as items of their ``role="list"`` (aria-required-children, critical).
       They become ``role="listitem"``.
     * The sidebar's section toggles are ``<summary>`` elements holding only an icon (summary-name).
+    * myst-nb writes its toggles of folded cells ("Show code cell source") in English only: a French
+      page gets them in French.
     """
     if "body" in context:
         context["body"] = (
@@ -348,11 +369,17 @@ def fix_accessibility(app: Sphinx, pagename: str, templatename: str, context: di
             .replace('<summary aria-label="Toggle hidden content">', "<summary>")
             .replace(' role="doc-biblioentry"', ' role="listitem"')
         )
+        with speaking(app.config.language or "en"):
+            for words in CELL_TOGGLES:
+                if _(words) != words:
+                    context["body"] = context["body"].replace(f">{words}<", f">{_(words)}<")
     toctree = context.get("generate_toctree_html")
+    with speaking(app.config.language or "en"):
+        toggle_name = _(SIDEBAR_TOGGLE_NAME)
     if callable(toctree) and not getattr(toctree, "course_named", False):
         def named_toctree(*args, **kwargs):
             return Markup(str(toctree(*args, **kwargs)).replace(
-                "<summary>", f'<summary aria-label="{html.escape(SIDEBAR_TOGGLE_NAME, quote=True)}">'))
+                "<summary>", f'<summary aria-label="{html.escape(toggle_name, quote=True)}">'))
 
         named_toctree.course_named = True
         context["generate_toctree_html"] = named_toctree
@@ -393,7 +420,7 @@ def _released_notebooks(app: Sphinx, assignment: str) -> list[str]:
 
 
 def _generate_release(app: Sphinx, assignment: str) -> list[str]:
-    exercises = Path(app.confdir) / "exercises"
+    exercises = COURSE_ROOT / "exercises"
     if not (exercises / "source" / assignment).is_dir():
         logger.warning("exercise page for %r, but exercises/source/%s does not exist", assignment, assignment)
         return []
@@ -405,7 +432,7 @@ def _generate_release(app: Sphinx, assignment: str) -> list[str]:
 # --- The repository learners clone -----------------------------------------------------------
 def check_course_repository(app: Sphinx, config) -> None:
     """Stop the build when ``course_repository_url`` is the instructor's repository."""
-    check_repository_url(Path(app.confdir), config.course_repository_url)
+    check_repository_url(COURSE_ROOT, config.course_repository_url)
 
 
 def setup(app: Sphinx) -> dict:

@@ -3,7 +3,8 @@ which lessons the learner opens, so that their progress page counts them.
 
 It listens to Jupyter Server's own record of file actions (the ``contents_service`` event, whose
 ``get`` is JupyterLab opening a file). When the file is a lesson of the course pulled by the launch
-link (``.../book/<module>/<NN-name>.md``), it posts ``{"lesson": "book/<module>/<NN-name>"}`` to
+link (``.../book/<module>/<NN-name>.md``, or its French edition ``.../book/fr/<module>/<NN-name>.md``),
+it posts ``{"lesson": "book/<module>/<NN-name>"}`` (``book/fr/...`` for a French one) to
 ``/services/<course>-progress/api/opened`` of every course the learner is in, with the server's own
 token. A failure is logged and never disturbs JupyterLab.
 
@@ -21,13 +22,14 @@ import time
 from course_hub.groups import progress_service
 
 CONTENTS_EVENTS = "https://events.jupyter.org/jupyter_server/contents_service/v1"
-LESSON = re.compile(r"(?:^|/)(book/[a-z_]+/\d\d-[^/]+)\.(?:md|ipynb)$")
+LESSON = re.compile(r"(?:^|/)(book/(?:fr/)?[a-z_]+/\d\d-[^/]+)\.(?:md|ipynb)$")
 #: A lesson opened again within this many seconds is not reported again.
 QUIET_SECONDS = 600
 
 
 def lesson_of(path: str) -> str | None:
-    """``course/book/budgeting/01-anatomy.md`` -> ``book/budgeting/01-anatomy``; None for other files."""
+    """``course/book/budgeting/01-anatomy.md`` -> ``book/budgeting/01-anatomy``
+    (``course/book/fr/budgeting/01-anatomy.md`` -> ``book/fr/budgeting/01-anatomy``); None for other files."""
     match = LESSON.search(path)
     return match.group(1) if match else None
 

@@ -13,6 +13,7 @@ import json
 import os
 
 from course_hub.groups import progress_service
+from course_hub.languages import LANGUAGES
 from course_hub.lesson_tracker import courses_of
 
 
@@ -38,7 +39,8 @@ def _load_jupyter_server_extension(serverapp) -> None:
             courses = courses_of(json.loads(response.body).get("groups", []))
             if not courses:
                 raise web.HTTPError(404, "You are not in a course of this hub yet: ask your instructor to add you.")
-            self.redirect(f"/services/{progress_service(courses[0])}/")
+            language = self.get_argument("lang", "")  # the site's French pages ask for French
+            self.redirect(f"/services/{progress_service(courses[0])}/" + (f"?lang={language}" if language in LANGUAGES else ""))
 
     pattern = url_path_join(serverapp.web_app.settings["base_url"], "course/progress")
     serverapp.web_app.add_handlers(".*$", [(pattern, ProgressRedirect)])

@@ -68,8 +68,9 @@ def first_lesson(repository: Path) -> str:
     return (lessons or pages or ["book/intro.md"])[0]
 
 
-#: What the self-paced loop reads of the course's pages (autograder.selfpaced.outline).
-OUTLINE_FILES = ("_toc.yml", "syllabus.md")
+#: What the self-paced loop reads of the course's pages (autograder.selfpaced.outline), in each
+#: language: the French edition's table of contents gives the French module titles of its pages.
+OUTLINE_FILES = ("_toc.yml", "syllabus.md", "fr/_toc.yml", "fr/syllabus.md")
 
 
 def certificate_key(state: Path) -> Path:
@@ -133,8 +134,8 @@ def set_up_course(state: Path, course_id: str, instructors: list[str]) -> Path:
         if assignment.is_dir() and not (source / assignment.name).exists():
             shutil.copytree(assignment, source / assignment.name, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     # The self-paced loop's services read the course's modules from its table of contents and syllabus.
-    (folder / "book").mkdir(exist_ok=True)
     for name in OUTLINE_FILES:
+        (folder / "book" / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(COURSE_ROOT / "book" / name, folder / "book" / name)
     (folder / "nbgrader_config.py").write_text(course_settings(course_id, folder, state / "exchange",
                                                                certificate_key=certificate_key(state)), encoding="utf-8")

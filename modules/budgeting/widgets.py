@@ -25,9 +25,13 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.ticker import MaxNLocator
 
 from modules.budgeting import model
+from modules.budgeting.model import wording
 from modules.common.formatting import format_euros
+from modules.common.i18n import N_, translator
 from modules.common.views import plotting
 from modules.common.views.widgets import FigureView, slider, verdict
+
+_ = translator(__name__)
 
 MILLION = 1e6
 THOUSAND = 1e3
@@ -47,11 +51,11 @@ def _years_phrase(years, last_year: int, *, lower: bool = False) -> str:
     years = [int(year) for year in years]
     runs_to_end = years == list(range(years[0], years[0] + len(years))) and years[-1] == int(last_year)
     if runs_to_end:
-        text = f"From {years[0]}"
+        text = _("From {year}", year=years[0])
     elif len(years) == 1:
-        text = f"In {years[0]}"
+        text = _("In {year}", year=years[0])
     else:
-        text = f"In {', '.join(str(year) for year in years[:-1])} and {years[-1]}"
+        text = _("In {years} and {last}", years=", ".join(str(year) for year in years[:-1]), last=years[-1])
     return text[0].lower() + text[1:] if lower else text
 
 
@@ -91,16 +95,17 @@ def _limits(values, *, include=(0.0,), pad: float = 0.12) -> tuple[float, float]
 
 #: Sliders of :class:`BudgetSimulator`: Policy field → (label, unit, min, max, step, factor).
 #: ``factor`` converts the slider's unit into the model's (per cent → fraction, M€ → €).
+#: Labels and units are in English (marked with ``N_``) and shown in the learner's language.
 SLIDERS = {
-    "tax_rate_change": ("Tax rate change", "%/year", -2.0, 5.0, 0.25, 0.01),
-    "tax_base_growth": ("Tax base growth", "%/year", -1.0, 4.0, 0.01, 0.01),
-    "staff_cost_growth": ("Staff cost growth", "%/year", -1.0, 5.0, 0.01, 0.01),
-    "other_spending_growth": ("Other spending growth", "%/year", -2.0, 5.0, 0.1, 0.01),
-    "other_revenue_growth": ("Other revenue growth", "%/year", -2.0, 5.0, 0.1, 0.01),
-    "grant_trend": ("State grants trend", "%/year", -5.0, 3.0, 0.25, 0.01),
-    "investment": ("Investment", "M€/year", 0.0, 10.0, 0.1, MILLION),
-    "borrowing_rate": ("Borrowing rate", "%", 0.0, 6.0, 0.25, 0.01),
-    "loan_duration": ("Loan duration", "years", 5.0, 30.0, 1.0, 1),
+    "tax_rate_change": (N_("Tax rate change"), N_("%/year"), -2.0, 5.0, 0.25, 0.01),
+    "tax_base_growth": (N_("Tax base growth"), N_("%/year"), -1.0, 4.0, 0.01, 0.01),
+    "staff_cost_growth": (N_("Staff cost growth"), N_("%/year"), -1.0, 5.0, 0.01, 0.01),
+    "other_spending_growth": (N_("Other spending growth"), N_("%/year"), -2.0, 5.0, 0.1, 0.01),
+    "other_revenue_growth": (N_("Other revenue growth"), N_("%/year"), -2.0, 5.0, 0.1, 0.01),
+    "grant_trend": (N_("State grants trend"), N_("%/year"), -5.0, 3.0, 0.25, 0.01),
+    "investment": (N_("Investment"), N_("M€/year"), 0.0, 10.0, 0.1, MILLION),
+    "borrowing_rate": (N_("Borrowing rate"), N_("%"), 0.0, 6.0, 0.25, 0.01),
+    "loan_duration": (N_("Loan duration"), N_("years"), 5.0, 30.0, 1.0, 1),
 }
 
 
@@ -131,17 +136,17 @@ class BudgetSimulator:
     (:func:`model.project_budget`); ``lines`` holds the plotted lines.
     """
 
-    def __init__(self, start: model.Budget, policy: model.Policy | None = None, ranges: dict | None = None, years: int = 10, name: str = "the commune"):
+    def __init__(self, start: model.Budget, policy: model.Policy | None = None, ranges: dict | None = None, years: int = 10, name: str | None = None):
         if not isinstance(start, model.Budget):
-            raise TypeError("start must be a model.Budget, for example model.lanester_2019().")
+            raise TypeError(_("start must be a model.Budget, for example model.lanester_2019()."))
         self.start = start
         self.years = years
-        self.name = name
+        self.name = name if name is not None else _("the commune")
         policy = policy or model.Policy()
         self._base_policy = policy
         unknown = set(ranges or {}) - set(SLIDERS)
         if unknown:
-            raise ValueError(f"Unknown slider(s) {sorted(unknown)} in ranges: use {', '.join(SLIDERS)}.")
+            raise ValueError(_("Unknown slider(s) {unknown} in ranges: use {known}.", unknown=sorted(unknown), known=", ".join(SLIDERS)))
         self.sliders: dict[str, widgets.FloatSlider] = {}
         for field, (label, unit, low, high, step, factor) in SLIDERS.items():
             override = (ranges or {}).get(field)
@@ -150,7 +155,7 @@ class BudgetSimulator:
                 step = rest[0] if rest else step
             value = getattr(policy, field) / factor
             fmt = ".0f" if field == "loan_duration" else ".2f" if step < 0.1 else ".1f"
-            self.sliders[field] = slider(label, float(value), float(low), float(high), float(step), unit=unit, readout_format=fmt)
+            self.sliders[field] = slider(_(label), float(value), float(low), float(high), float(step), unit=_(unit), readout_format=fmt)
         self.frame = model.project_budget(start, policy, years)
         self._estimate_cache: dict = {}
         self.verdict = verdict()
@@ -170,12 +175,13 @@ class BudgetSimulator:
         )
 
     def _title_html(self) -> str:
-        return f"<b>Policy for {html.escape(self.name)}, {self.start.year + 1}–{self.start.year + self.years}</b>"
+        title = _("Policy for {name}, {first}–{last}", name=self.name, first=self.start.year + 1, last=self.start.year + self.years)
+        return f"<b>{html.escape(title)}</b>"
 
     def set_start(self, start: model.Budget, name: str | None = None) -> None:
         """Project another starting budget (for example a learner's own commune) with the current sliders."""
         if not isinstance(start, model.Budget):
-            raise TypeError("start must be a model.Budget, for example model.lanester_2019().")
+            raise TypeError(_("start must be a model.Budget, for example model.lanester_2019()."))
         self.start = start
         if name:
             self.name = name
@@ -191,7 +197,7 @@ class BudgetSimulator:
     def policy(self) -> model.Policy:
         """The policy set by the sliders, in model units (fractions, euros, years)."""
         values = {}
-        for field, (*_, factor) in SLIDERS.items():
+        for field, (*_unused, factor) in SLIDERS.items():
             value = self.sliders[field].value * factor
             values[field] = int(round(value)) if field == "loan_duration" else float(value)
         return replace(self._base_policy, **values)
@@ -210,18 +216,20 @@ class BudgetSimulator:
         years = self.frame.index.to_numpy()
         first, last = int(years[0]), int(years[-1])
         with matplotlib.rc_context(plotting.STYLE):
-            figure, savings_axes = plotting.new_figure("Savings: gross (solid), net (dashed)", "Year", "M€", size=(6.2, 6.8))
+            figure, savings_axes = plotting.new_figure(_("Savings: gross (solid), net (dashed)"), _("Year"), _("M€"), size=(6.2, 6.8))
             grid = figure.add_gridspec(3, 1)
             savings_axes.set_subplotspec(grid[0])
             debt_axes = figure.add_subplot(grid[1], sharex=savings_axes)
             ratio_axes = figure.add_subplot(grid[2], sharex=savings_axes)
             # A fixed title position (y=1) spares matplotlib a search for overlaps at every render.
             savings_axes.set_title(savings_axes.get_title(), y=1.0)
-            debt_axes.set_title("Debt on 31 December", y=1.0)
-            ratio_axes.set_title("Debt capacity: debt ÷ gross savings", y=1.0)
-        debt_axes.set_ylabel("M€")
-        ratio_axes.set_ylabel("Years")
-        ratio_axes.set_xlabel("Year")
+            debt_axes.set_title(_("Debt on 31 December"), y=1.0)
+            ratio_axes.set_title(_("Debt capacity: debt ÷ gross savings"), y=1.0)
+        debt_axes.set_ylabel(_("M€"))
+        ratio_axes.set_ylabel(_("Years"))
+        ratio_axes.set_xlabel(_("Year"))
+        for axes in (debt_axes, ratio_axes):
+            plotting.localise_ticks(axes)
         for axes in (savings_axes, debt_axes):
             axes.tick_params(labelbottom=False)
             axes.set_xlabel("")
@@ -239,7 +247,7 @@ class BudgetSimulator:
         }
         self.threshold = ratio_axes.axhline(model.REFERENCE_CEILING_YEARS, color=plotting.ALERT_COLOUR, linestyle="--", linewidth=1.5)
         ratio_axes.text(
-            0.01, model.REFERENCE_CEILING_YEARS, f" {model.REFERENCE_CEILING_YEARS:.0f}-year reference",
+            0.01, model.REFERENCE_CEILING_YEARS, " " + _("{years}-year reference", years=f"{model.REFERENCE_CEILING_YEARS:.0f}"),
             transform=ratio_axes.get_yaxis_transform(), color=plotting.ALERT_COLOUR, va="bottom", fontsize=9,
         )
         self.axes = {"savings": savings_axes, "debt": debt_axes, "ratio": ratio_axes}
@@ -302,17 +310,26 @@ class BudgetSimulator:
         ratio = frame["debt_capacity_years"]
 
         def years_text(value):
-            return "meaningless (savings at or below zero)" if not math.isfinite(value) else f"{value:.1f} years"
+            if not math.isfinite(value):
+                return _("meaningless (savings at or below zero)")
+            return _("{years} years", years=wording.decimal(value))
 
         above = frame.index[ratio > model.REFERENCE_CEILING_YEARS]
-        crossing = f" It is above the 12-year reference line from {above[0]}." if len(above) else " It stays below the 12-year reference line."
-        return (
-            f"Three line charts of the budget projection of {self.name}, {first} to {last}. "
-            f"Gross savings go from {_million(frame['gross_savings'].iloc[0])} to {_million(frame['gross_savings'].iloc[-1])}, "
-            f"and net savings from {_million(frame['net_savings'].iloc[0])} to {_million(frame['net_savings'].iloc[-1])}. "
-            f"Debt outstanding goes from {_million(frame['debt'].iloc[0])} to {_million(frame['debt'].iloc[-1])}. "
-            f"Debt capacity goes from {years_text(ratio.iloc[0])} to {years_text(ratio.iloc[-1])}.{crossing}"
+        crossing = (
+            " " + _("It is above the 12-year reference line from {year}.", year=above[0]) if len(above)
+            else " " + _("It stays below the 12-year reference line.")
         )
+        return _(
+            "Three line charts of the budget projection of {name}, {first} to {last}. "
+            "Gross savings go from {gross_first} to {gross_last}, and net savings from {net_first} to {net_last}. "
+            "Debt outstanding goes from {debt_first} to {debt_last}. "
+            "Debt capacity goes from {ratio_first} to {ratio_last}.",
+            name=self.name, first=first, last=last,
+            gross_first=_million(frame["gross_savings"].iloc[0]), gross_last=_million(frame["gross_savings"].iloc[-1]),
+            net_first=_million(frame["net_savings"].iloc[0]), net_last=_million(frame["net_savings"].iloc[-1]),
+            debt_first=_million(frame["debt"].iloc[0]), debt_last=_million(frame["debt"].iloc[-1]),
+            ratio_first=years_text(ratio.iloc[0]), ratio_last=years_text(ratio.iloc[-1]),
+        ) + crossing
 
     def verdict_text(self) -> str:
         """The plain-language verdict on the last projected year (also shown under the sliders).
@@ -326,23 +343,32 @@ class BudgetSimulator:
         years = frame["debt_capacity_years"].iloc[-1]
         savings = frame["gross_savings"].iloc[-1]
         level = model.alert_level(years)
-        reference = (
-            f"the {model.REFERENCE_CEILING_YEARS:.0f}-year reference (set for the largest authorities' 2018–2022 "
-            "contracts, not a rule for every commune)"
+        reference = _(
+            "the {years}-year reference (set for the largest authorities' 2018–2022 "
+            "contracts, not a rule for every commune)",
+            years=f"{model.REFERENCE_CEILING_YEARS:.0f}",
         )
+        shown = wording.decimal(years) if math.isfinite(years) else ""
         if level == "meaningless":
-            text = (
-                f"In {last} gross savings would be {_million(savings)}: the day-to-day budget would no longer pay for "
-                "itself, so the debt could not be repaid from savings at all (the debt capacity has no meaning)."
+            text = _(
+                "In {year} gross savings would be {savings}: the day-to-day budget would no longer pay for "
+                "itself, so the debt could not be repaid from savings at all (the debt capacity has no meaning).",
+                year=last, savings=_million(savings),
             )
         elif years > model.REFERENCE_CEILING_YEARS:
-            text = f"In {last} the debt would take {years:.1f} years of gross savings to repay, above {reference}."
+            text = _("In {year} the debt would take {years} years of gross savings to repay, above {reference}.",
+                     year=last, years=shown, reference=reference)
             if level == "red":
-                text += f" That is in the red zone ({model.RED_YEARS:.0f} years or more)."
+                text += " " + _("That is in the red zone ({years} years or more).", years=f"{model.RED_YEARS:.0f}")
         elif level == "vigilance":
-            text = f"In {last} the debt would take {years:.1f} years of gross savings to repay: under {reference}, but in the zone to watch (10 years or more)."
+            text = _(
+                "In {year} the debt would take {years} years of gross savings to repay: under {reference}, "
+                "but in the zone to watch (10 years or more).",
+                year=last, years=shown, reference=reference,
+            )
         else:
-            text = f"In {last} the debt would take {years:.1f} years of gross savings to repay, well under {reference}."
+            text = _("In {year} the debt would take {years} years of gross savings to repay, well under {reference}.",
+                     year=last, years=shown, reference=reference)
         broken = frame.index[~frame["golden_rule_respected"]]
         negative_net = frame.index[frame["net_savings"] < 0]
         if len(broken):
@@ -350,23 +376,29 @@ class BudgetSimulator:
             repayment = broken.difference(running_costs)
             parts = []
             if len(running_costs):
-                parts.append((running_costs[0], f"{_years_phrase(running_costs, last)} gross savings would be negative, so a loan would pay for running costs"))
+                parts.append((running_costs[0], _(
+                    "{when} gross savings would be negative, so a loan would pay for running costs",
+                    when=_years_phrase(running_costs, last),
+                )))
             if len(repayment):
-                parts.append((repayment[0], (
-                    f"{_years_phrase(repayment, last)} gross savings plus own investment revenue would no longer cover the "
-                    "capital repaid, so a new loan would repay an old one"
+                parts.append((repayment[0], _(
+                    "{when} gross savings plus own investment revenue would no longer cover the "
+                    "capital repaid, so a new loan would repay an old one",
+                    when=_years_phrase(repayment, last),
                 )))
             parts.sort()
-            sentence = "; ".join(phrase if index == 0 else phrase[0].lower() + phrase[1:] for index, (_, phrase) in enumerate(parts))
-            text += f" {sentence}: the golden rule (CGCT L1612-4) forbids {'both' if len(parts) == 2 else 'it'}. Invest less or save more."
+            sentence = "; ".join(phrase if index == 0 else phrase[0].lower() + phrase[1:] for index, (_year, phrase) in enumerate(parts))
+            if len(parts) == 2:
+                text += " " + _("{breaches}: the golden rule (CGCT L1612-4) forbids both. Invest less or save more.", breaches=sentence)
+            else:
+                text += " " + _("{breaches}: the golden rule (CGCT L1612-4) forbids it. Invest less or save more.", breaches=sentence)
         elif len(negative_net):
-            text += (
-                f" {_years_phrase(negative_net, last)} net savings are negative: a warning sign, not a breach of the golden rule. "
-                "Own investment revenue then helps repay the loans, and less of it is left to invest."
+            text += " " + _(
+                "{when} net savings are negative: a warning sign, not a breach of the golden rule. "
+                "Own investment revenue then helps repay the loans, and less of it is left to invest.",
+                when=_years_phrase(negative_net, last),
             )
-        text += (
-            " These readings are meant for actual accounts; on a projection they only indicate a direction."
-        )
+        text += " " + _("These readings are meant for actual accounts; on a projection they only indicate a direction.")
         text += self._estimate_text()
         return text
 
@@ -383,11 +415,18 @@ class BudgetSimulator:
                 frame = model.project_budget(model.with_estimated_debt(self.start, remaining), self.policy, self.years)
                 self._estimate_cache[key] = frame["debt_capacity_years"].iloc[-1]
             ratio = self._estimate_cache[key]
-            readings.append("meaningless (no gross savings)" if not math.isfinite(ratio) else f"{ratio:.1f} years ({model.alert_level(ratio)})")
-        others = "; ".join(f"{reading} with {remaining} years left to run" for remaining, reading in zip(alternatives, readings))
-        return (
-            f" The starting debt is an estimate (capital repaid × {assumed} years left to run). With another estimate the "
-            f"{self.frame.index[-1]} ratio would be {others}."
+            readings.append(
+                _("meaningless (no gross savings)") if not math.isfinite(ratio)
+                else _("{years} years ({reading})", years=wording.decimal(ratio), reading=_(model.ALERT_LEVELS[model.alert_level(ratio)]))
+            )
+        others = "; ".join(
+            _("{reading} with {remaining} years left to run", reading=reading, remaining=remaining)
+            for remaining, reading in zip(alternatives, readings)
+        )
+        return " " + _(
+            "The starting debt is an estimate (capital repaid × {assumed} years left to run). With another estimate the "
+            "{year} ratio would be {others}.",
+            assumed=assumed, year=self.frame.index[-1], others=others,
         )
 
     def _update_verdict(self) -> None:
@@ -401,11 +440,12 @@ class BudgetSimulator:
 # Participatory budget
 # ---------------------------------------------------------------------------------------------
 
-RULES = {"greedy": "Greedy (most votes first)", "equal shares": "Method of equal shares"}
+#: The label of each rule's button (shown in the learner's language).
+RULES = {"greedy": N_("Greedy (most votes first)"), "equal shares": N_("Method of equal shares")}
 #: How the verdict and the alt text name each rule.
 RULE_NAMES = {
-    "greedy": "the greedy rule (most votes first)",
-    "equal shares": "the Method of Equal Shares (approval variant: each approved project counts the same; with completion)",
+    "greedy": N_("the greedy rule (most votes first)"),
+    "equal shares": N_("the Method of Equal Shares (approval variant: each approved project counts the same; with completion)"),
 }
 
 
@@ -432,25 +472,26 @@ class ParticipatoryBudgetSimulator:
     Results are cached by (rule, envelope), so moving back to a setting is instant.
     """
 
-    def __init__(self, projects: pd.DataFrame, approvals: pd.DataFrame, envelope: float = 600_000.0, envelope_range: tuple = (50_000.0, 1_500_000.0, 25_000.0), rule: str = "greedy", name: str = "the city"):
+    def __init__(self, projects: pd.DataFrame, approvals: pd.DataFrame, envelope: float = 600_000.0, envelope_range: tuple = (50_000.0, 1_500_000.0, 25_000.0), rule: str = "greedy", name: str | None = None):
         if rule not in RULES:
-            raise ValueError(f"Unknown rule {rule!r}: use {' or '.join(repr(r) for r in RULES)}.")
+            first, second = (repr(r) for r in RULES)
+            raise ValueError(_("Unknown rule {rule}: use {first} or {second}.", rule=repr(rule), first=first, second=second))
         model._costs(projects)
         for column in ("name", "sector"):
             if column not in projects.columns:
-                raise ValueError(f"projects needs a {column!r} column (see model.avignon_2017_projects()).")
+                raise ValueError(_("projects needs a {column} column (see model.avignon_2017_projects()).", column=repr(column)))
         self.projects = projects
         self.approvals = approvals
         self.votes = model.vote_counts(model._approvals(approvals, model._costs(projects)))
-        self.name = name
+        self.name = name if name is not None else _("the city")
         self._cache: dict[tuple[str, float], model.Allocation] = {}
         low, high, step = envelope_range
-        self.envelope_slider = slider("Envelope", envelope / THOUSAND, low / THOUSAND, high / THOUSAND, step / THOUSAND, unit="k€", readout_format=".0f")
+        self.envelope_slider = slider(_("Envelope"), envelope / THOUSAND, low / THOUSAND, high / THOUSAND, step / THOUSAND, unit=_("k€"), readout_format=".0f")
         self.rule_buttons = widgets.ToggleButtons(
-            options=[(label, key) for key, label in RULES.items()],
+            options=[(_(label), key) for key, label in RULES.items()],
             value=rule,
-            description="Rule",
-            tooltips=["Fund projects by number of votes", "Split the envelope equally among voters"],
+            description=_("Rule"),
+            tooltips=[_("Fund projects by number of votes"), _("Split the envelope equally among voters")],
             style={"description_width": "4em", "button_width": "16em"},
         )
         demand = projects.groupby("sector")["cost"].sum().sort_values()
@@ -507,7 +548,9 @@ class ParticipatoryBudgetSimulator:
     # -- figure --------------------------------------------------------------------------------
     def _build_figure(self) -> None:
         height = 1.5 + 0.34 * len(self.sectors)
-        figure, axes = plotting.new_figure(f"{self.name}: funded (dark), proposed (light)", "Thousand euros (k€)", "Sector", size=(6.6, height))
+        figure, axes = plotting.new_figure(
+            _("{name}: funded (dark), proposed (light)", name=self.name), _("Thousand euros (k€)"), _("Sector"), size=(6.6, height)
+        )
         positions = np.arange(len(self.sectors))
         axes.barh(positions, self.demand.to_numpy() / THOUSAND, height=0.7, color=plotting.PALETTE["sky"], alpha=0.35)
         self.bars = axes.barh(positions, self.funded.to_numpy() / THOUSAND, height=0.45, color=plotting.PALETTE["blue"])
@@ -525,28 +568,29 @@ class ParticipatoryBudgetSimulator:
     def describe(self) -> str:
         """Alt text of the figure, describing the current allocation."""
         parts = [
-            f"{sector} {self.funded[sector] / THOUSAND:,.0f} k€ of {self.demand[sector] / THOUSAND:,.0f} k€".replace(",", " ")
+            _("{sector} {funded} k€ of {demand} k€", sector=sector,
+              funded=wording.grouped(self.funded[sector] / THOUSAND), demand=wording.grouped(self.demand[sector] / THOUSAND))
             for sector in reversed(self.sectors)
         ]
-        return (
-            f"Horizontal bar chart of the amount funded in each sector with an envelope of "
-            f"{format_euros(self.envelope, '€')} and {RULE_NAMES[self.rule]}, "
-            f"against the cost of all projects proposed there: {'; '.join(parts)}."
+        return _(
+            "Horizontal bar chart of the amount funded in each sector with an envelope of {envelope} and {rule}, "
+            "against the cost of all projects proposed there: {parts}.",
+            envelope=format_euros(self.envelope, "€"), rule=_(RULE_NAMES[self.rule]), parts="; ".join(parts),
         )
 
     def verdict_text(self) -> str:
         """Plain-language summary of the current allocation."""
         allocation = self.allocation
         empty = [sector for sector in reversed(self.sectors) if self.funded[sector] == 0]
-        text = (
-            f"With {format_euros(self.envelope, '€')}, {RULE_NAMES[self.rule]} funds "
-            f"{len(allocation.funded)} of {len(self.projects)} projects for {format_euros(allocation.spent, '€')} "
-            f"({format_euros(allocation.left_over, '€')} left over)."
+        text = _(
+            "With {envelope}, {rule} funds {funded} of {projects} projects for {spent} ({left_over} left over).",
+            envelope=format_euros(self.envelope, "€"), rule=_(RULE_NAMES[self.rule]), funded=len(allocation.funded),
+            projects=len(self.projects), spent=format_euros(allocation.spent, "€"), left_over=format_euros(allocation.left_over, "€"),
         )
         if empty:
-            text += f" No project is funded in: {', '.join(empty)}."
+            text += " " + _("No project is funded in: {sectors}.", sectors=", ".join(empty))
         else:
-            text += " Every sector gets at least one project."
+            text += " " + _("Every sector gets at least one project.")
         return text
 
     def _update_text(self) -> None:
@@ -558,8 +602,10 @@ class ParticipatoryBudgetSimulator:
             f"<td style='text-align:right'>{row.votes}</td></tr>"
             for row in funded.itertuples()
         )
+        caption = html.escape(_("Funded projects, in the order the rule picked them"))
+        headers = "".join(f"<th>{html.escape(header)}</th>" for header in (_("Project"), _("Sector"), _("Cost"), _("Votes")))
         self.project_list.value = (
-            f"<table><caption>Funded projects, in the order the rule picked them</caption>"
-            f"<thead><tr><th>#</th><th>Project</th><th>Sector</th><th>Cost</th><th>Votes</th></tr></thead>"
+            f"<table><caption>{caption}</caption>"
+            f"<thead><tr><th>#</th>{headers}</tr></thead>"
             f"<tbody>{rows}</tbody></table>"
         )

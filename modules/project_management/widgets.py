@@ -31,9 +31,13 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.ticker import MaxNLocator
 
 from modules.common.formatting import format_euros
+from modules.common.i18n import translator
 from modules.common.views import plotting
 from modules.common.views.widgets import FigureView, freeze_layout, slider, verdict
 from modules.project_management import model
+from modules.project_management.model import wording
+
+_ = translator(__name__)
 
 #: Widening factor of the uncertainty sliders: (minimum, maximum, step). 1 = the estimates as given,
 #: 0 = every estimated task takes its most likely duration, 2 = twice the estimated spread.
@@ -53,17 +57,17 @@ CACHE_SIZE = 256
 
 
 def _thousands(number: float) -> str:
-    """``2000`` → ``'2 000'`` (the course's thousands separator)."""
-    return f"{number:,.0f}".replace(",", " ")
+    """``2000`` → ``'2 000'`` (the course's thousands separator; a narrow no-break space in French)."""
+    return wording.grouped(number)
 
 
 def _share(fraction: float) -> str:
     """A share of runs as a whole per cent, never rounding a near-certainty to 0 % or 100 %."""
     if 0 < fraction < 0.005:
-        return "under 1 %"
+        return _("under 1 %")
     if 0.995 <= fraction < 1:
-        return "over 99 %"
-    return f"{fraction * 100:.0f} %"
+        return _("over 99 %")
+    return wording.percent(fraction)
 
 
 def _day(value: float) -> int:
@@ -72,13 +76,13 @@ def _day(value: float) -> int:
 
 
 def _working_days(count: int) -> str:
-    return f"{count} working day" if count == 1 else f"{count} working days"
+    return _("{count} working day", count=count) if count == 1 else _("{count} working days", count=count)
 
 
 def _list(items: Sequence[str]) -> str:
-    """``['a', 'b', 'c']`` → ``'a, b and c'``."""
+    """``['a', 'b', 'c']`` → ``'a, b and c'`` (``'a, b et c'``)."""
     items = list(items)
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+    return items[0] if len(items) == 1 else _("{items} and {last}", items=", ".join(items[:-1]), last=items[-1])
 
 
 def _short(name: str) -> str:
@@ -123,10 +127,12 @@ class ScheduleRiskSimulator:
         One uncertainty slider per group, widening the estimates of all its tasks together (see
         :meth:`model.ThreePoint.widened`). By default, one slider per estimated task. Estimated tasks that
         are in no group keep their estimates.
-    name : str
-        Name of the project, used in the title and the alt text (``"the school renovation"``).
-    deadline_name : str
-        How the text names the deadline: ``"the council's deadline"``, ``"the contract's deadline"``.
+    name : str, optional
+        Name of the project, used in the title and the alt text (``"the school renovation"``); by
+        default "the project", in the learner's language.
+    deadline_name : str, optional
+        How the text names the deadline: ``"the council's deadline"``, ``"the contract's deadline"``;
+        by default "the deadline", in the learner's language.
     distribution : str
         ``"triangular"`` or ``"pert"``, passed to :func:`model.simulate`.
     runs_range : tuple
@@ -147,40 +153,43 @@ class ScheduleRiskSimulator:
         seed: int = 2024,
         deadline: float | None = None,
         groups: Mapping[str, Sequence[str]] | None = None,
-        name: str = "the project",
-        deadline_name: str = "the deadline",
+        name: str | None = None,
+        deadline_name: str | None = None,
         distribution: str = "triangular",
         runs_range: tuple[int, int, int] = RUNS_RANGE,
     ):
         if not isinstance(network, model.Network):
-            raise TypeError("network must be a model.Network, for example model.Network([model.Task('Survey', 5), ...]).")
+            raise TypeError(_("network must be a model.Network, for example model.Network([model.Task('Survey', 5), ...])."))
         self.network = network
         self.base_estimates = self._checked_estimates(network, estimates)
         self.groups = self._checked_groups(groups, self.base_estimates)
         low, high, step = runs_range
         if isinstance(runs, bool) or not isinstance(runs, (int, np.integer)) or not low <= runs <= high:
-            raise ValueError(
-                f"runs must be a whole number of runs between {_thousands(low)} and {_thousands(high)} "
-                f"(the range of the runs slider, which keeps each move fast), not {runs!r}."
-            )
+            raise ValueError(_(
+                "runs must be a whole number of runs between {low} and {high} "
+                "(the range of the runs slider, which keeps each move fast), not {runs}.",
+                low=_thousands(low), high=_thousands(high), runs=repr(runs),
+            ))
         if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-            raise TypeError(f"seed must be a whole number, for example 2024, not {seed!r}.")
+            raise TypeError(_("seed must be a whole number, for example 2024, not {seed}.", seed=repr(seed)))
         self.seed = int(seed)
         self.distribution = distribution
-        self.name = name
-        self.deadline_name = deadline_name
+        self.name = _("the project") if name is None else name
+        self.deadline_name = _("the deadline") if deadline_name is None else deadline_name
         self._cache: dict[tuple, model.SimulationResult] = {}
 
         if deadline is not None and (isinstance(deadline, bool) or not isinstance(deadline, (int, float, np.number)) or not math.isfinite(deadline) or deadline < 0):
-            raise ValueError(f"deadline must be a working day counted from the start (a number ≥ 0), not {deadline!r}.")
+            raise ValueError(_("deadline must be a working day counted from the start (a number ≥ 0), not {deadline}.", deadline=repr(deadline)))
         # Milestones (zero duration, no estimate) are critical whenever their chain is: they are not named.
         durations = {task.name: task.duration for task in network.tasks}
         self.milestones = [task for task in network.names if durations[task] == 0 and task not in self.base_estimates]
 
         self.spread_sliders: dict[str, widgets.FloatSlider] = {
-            label: slider(f"{label}: spread", 1.0, *SPREAD_RANGE, unit="× estimate", readout_format=".1f") for label in self.groups
+            label: slider(_("{group}: spread", group=label), 1.0, *SPREAD_RANGE, unit=_("× estimate"), readout_format=".1f") for label in self.groups
         }
-        self.runs_slider = slider("Number of runs", float(runs), float(low), float(high), float(step), unit="simulated projects", readout_format=".0f")
+        self.runs_slider = slider(
+            _("Number of runs"), float(runs), float(low), float(high), float(step), unit=_("simulated projects"), readout_format=".0f"
+        )
         self.result = self.simulate(self.factors, self.runs)
         #: End of the plan in which every task takes its most likely duration (working days, from the model).
         self.plan_finish = float(self.result.plan_duration)
@@ -190,7 +199,9 @@ class ScheduleRiskSimulator:
         deadline_low = math.floor(min(finishes.min(), self.plan_finish, deadline if deadline is not None else math.inf))
         deadline_high = math.ceil(max(finishes.max(), deadline if deadline is not None else -math.inf))
         start_deadline = float(round(deadline)) if deadline is not None else float(_day(self.plan_finish))
-        self.deadline_slider = slider("Deadline", start_deadline, float(deadline_low), float(deadline_high), 1.0, unit="working day", readout_format=".0f")
+        self.deadline_slider = slider(
+            _("Deadline"), start_deadline, float(deadline_low), float(deadline_high), 1.0, unit=_("working day"), readout_format=".0f"
+        )
         self._x_usual = (float(deadline_low), float(deadline_high))
         self._peak_key = None
         self.shown_tasks = self._choose_shown_tasks()
@@ -207,7 +218,7 @@ class ScheduleRiskSimulator:
             control.observe(self._on_change, names="value")
         self.widget = widgets.VBox(
             [
-                widgets.HTML(f"<b>Schedule risk of {html.escape(name)}</b>"),
+                widgets.HTML(f"<b>{html.escape(_('Schedule risk of {name}', name=self.name))}</b>"),
                 *self.spread_sliders.values(),
                 self.runs_slider,
                 self.deadline_slider,
@@ -220,20 +231,21 @@ class ScheduleRiskSimulator:
     @staticmethod
     def _checked_estimates(network, estimates) -> dict[str, "model.ThreePoint"]:
         if not isinstance(estimates, Mapping):
-            raise TypeError("estimates must map task names to model.ThreePoint(optimistic, most_likely, pessimistic).")
+            raise TypeError(_("estimates must map task names to model.ThreePoint(optimistic, most_likely, pessimistic)."))
         if not estimates:
-            raise ValueError("Give at least one task a three-point estimate: without uncertainty every run ends on the same day.")
+            raise ValueError(_("Give at least one task a three-point estimate: without uncertainty every run ends on the same day."))
         checked = {}
         for task, estimate in estimates.items():
             if task not in network.index:
-                raise ValueError(f"Task {task!r} has an estimate but is not in the network: add it or fix the name.")
+                raise ValueError(_("Task {task} has an estimate but is not in the network: add it or fix the name.", task=repr(task)))
             if isinstance(estimate, (tuple, list)) and len(estimate) == 3:
                 estimate = model.ThreePoint(*estimate)  # the model's own checks and messages
             if not isinstance(estimate, model.ThreePoint):
-                raise TypeError(
-                    f"The estimate of {task!r} must be a model.ThreePoint(optimistic, most_likely, pessimistic) "
-                    f"or a tuple (optimistic, most likely, pessimistic), in working days, not {estimate!r}."
-                )
+                raise TypeError(_(
+                    "The estimate of {task} must be a model.ThreePoint(optimistic, most_likely, pessimistic) "
+                    "or a tuple (optimistic, most likely, pessimistic), in working days, not {estimate}.",
+                    task=repr(task), estimate=repr(estimate),
+                ))
             checked[task] = estimate
         return checked
 
@@ -241,23 +253,29 @@ class ScheduleRiskSimulator:
         if groups is None:
             return {task: [task] for task in self.network.names if task in estimates}
         if not isinstance(groups, Mapping) or not groups:
-            raise ValueError("groups must map a group label to the names of its tasks, for example {'Roof': ['Strip roof', 'New roof']}.")
+            raise ValueError(_("groups must map a group label to the names of its tasks, for example {'Roof': ['Strip roof', 'New roof']}."))
         checked: dict[str, list[str]] = {}
         owner: dict[str, str] = {}
         for label, tasks in groups.items():
             tasks = [tasks] if isinstance(tasks, str) else list(tasks)
             if not tasks:
-                raise ValueError(f"Group {label!r} has no task: give it at least one.")
+                raise ValueError(_("Group {group} has no task: give it at least one.", group=repr(label)))
             for task in tasks:
                 if task not in self.network.index:
-                    raise ValueError(f"Task {task!r} of group {label!r} is not in the network: add it or fix the name.")
+                    raise ValueError(_(
+                        "Task {task} of group {group} is not in the network: add it or fix the name.", task=repr(task), group=repr(label)
+                    ))
                 if task not in estimates:
-                    raise ValueError(
-                        f"Task {task!r} of group {label!r} has no three-point estimate: its duration is fixed, "
-                        "so widening its spread would change nothing. Give it an estimate or leave it out."
-                    )
+                    raise ValueError(_(
+                        "Task {task} of group {group} has no three-point estimate: its duration is fixed, "
+                        "so widening its spread would change nothing. Give it an estimate or leave it out.",
+                        task=repr(task), group=repr(label),
+                    ))
                 if task in owner:
-                    raise ValueError(f"Task {task!r} is in two groups, {owner[task]!r} and {label!r}: put it in one.")
+                    raise ValueError(_(
+                        "Task {task} is in two groups, {first} and {second}: put it in one.",
+                        task=repr(task), first=repr(owner[task]), second=repr(label),
+                    ))
                 owner[task] = label
             checked[str(label)] = tasks
         return checked
@@ -332,7 +350,7 @@ class ScheduleRiskSimulator:
     def _choose_shown_tasks(self) -> list[str]:
         candidates = [task for task in self.network.names if task not in self.milestones]
         if not candidates:
-            raise ValueError("The network has only milestones (zero durations): give its tasks durations.")
+            raise ValueError(_("The network has only milestones (zero durations): give its tasks durations."))
         if len(candidates) <= SHOWN_TASKS:
             return candidates
         most = pd.concat([result.critical_share.reindex(candidates) for result in self._usual], axis=1).max(axis=1)
@@ -371,7 +389,7 @@ class ScheduleRiskSimulator:
         return limits, start + width * np.arange(HISTOGRAM_BINS + 1)
 
     def _heights(self, edges: np.ndarray, finish: np.ndarray) -> np.ndarray:
-        counts, _ = np.histogram(finish, bins=edges)
+        counts, _edges = np.histogram(finish, bins=edges)
         return counts / len(finish) * 100
 
     def _top(self, peak: float) -> float:
@@ -382,16 +400,22 @@ class ScheduleRiskSimulator:
     def _build_figure(self) -> None:
         shown = len(self.shown_tasks)
         with matplotlib.rc_context(plotting.STYLE):
-            title = f"When does {self.name} end? Simulated end dates"
-            figure, hist_axes = plotting.new_figure(title, "End of the works (working days after the start)", "Share of runs (%)", size=(6.6, 4.6 + 0.25 * shown))
+            title = _("When does {name} end? Simulated end dates", name=self.name)
+            figure, hist_axes = plotting.new_figure(
+                title, _("End of the works (working days after the start)"), _("Share of runs (%)"), size=(6.6, 4.6 + 0.25 * shown)
+            )
             grid = figure.add_gridspec(2, 1, height_ratios=[3.0, 0.55 + 0.24 * shown])
             hist_axes.set_subplotspec(grid[0])
             critical_axes = figure.add_subplot(grid[1])
             hist_axes.set_title("")
             figure.suptitle(title, fontweight="bold", fontsize=13)
-            subset = "" if shown == len(self.network.names) - len(self.milestones) else f" (the {shown} most often)"
-            critical_axes.set_title(f"How often each task is critical{subset}", y=1.0, fontsize=11)
-        critical_axes.set_xlabel("Share of runs in which the task is critical (%)")
+            critical_title = (
+                _("How often each task is critical") if shown == len(self.network.names) - len(self.milestones)
+                else _("How often each task is critical (the {count} most often)", count=shown)
+            )
+            critical_axes.set_title(critical_title, y=1.0, fontsize=11)
+        critical_axes.set_xlabel(_("Share of runs in which the task is critical (%)"))
+        plotting.localise_ticks(critical_axes)
 
         limits, edges = self._bins()
         self._edges = edges
@@ -401,9 +425,9 @@ class ScheduleRiskSimulator:
             color=plotting.PALETTE["sky"], edgecolor="white", linewidth=0.4,
         )
         styles = {
-            "p50": dict(color=plotting.PALETTE["blue"], linestyle="--", label="P50: half the runs end by then"),
-            "p80": dict(color=plotting.PALETTE["orange"], linestyle="-", label="P80: 80 % of runs end by then"),
-            "deadline": dict(color=plotting.ALERT_COLOUR, linestyle=":", linewidth=2.6, label="Deadline"),
+            "p50": dict(color=plotting.PALETTE["blue"], linestyle="--", label=_("P50: half the runs end by then")),
+            "p80": dict(color=plotting.PALETTE["orange"], linestyle="-", label=_("P80: 80 % of runs end by then")),
+            "deadline": dict(color=plotting.ALERT_COLOUR, linestyle=":", linewidth=2.6, label=_("Deadline")),
         }
         values = {"p50": self.result.p50, "p80": self.result.p80, "deadline": self.deadline}
         self.lines = {key: hist_axes.axvline(values[key], **style) for key, style in styles.items()}
@@ -498,7 +522,7 @@ class ScheduleRiskSimulator:
         if not critical:
             return 0
         ranked = self.ranked_tasks()
-        return int((abs(ranked - critical[-1][1]) <= 1e-12).sum()) - sum(abs(share - critical[-1][1]) <= 1e-12 for _, share in critical)
+        return int((abs(ranked - critical[-1][1]) <= 1e-12).sum()) - sum(abs(share - critical[-1][1]) <= 1e-12 for _task, share in critical)
 
     def _critical_phrase(self, critical: list[tuple[str, float]]) -> str:
         """``'Design and Works (each in every run); Roof (in 92 % of the runs)'``: tasks with the same share together."""
@@ -510,27 +534,34 @@ class ScheduleRiskSimulator:
                 groups.append((share, [task]))
         parts = []
         for share, tasks in groups:
-            how = "in every run" if share >= 1 else f"in {_share(share)} of the runs"
-            parts.append(f"{_list(tasks)} ({'each ' if len(tasks) > 1 else ''}{how})")
-        phrase = "; ".join(parts) if any(len(tasks) > 1 for _, tasks in groups) else _list(parts)
+            if len(tasks) > 1:
+                how = _("each in every run") if share >= 1 else _("each in {share} of the runs", share=_share(share))
+            else:
+                how = _("in every run") if share >= 1 else _("in {share} of the runs", share=_share(share))
+            parts.append(f"{_list(tasks)} ({how})")
+        phrase = "; ".join(parts) if any(len(tasks) > 1 for _same, tasks in groups) else _list(parts)
         more = self._left_out(critical)
-        return phrase + (f", and {more} other task{'s' if more > 1 else ''} as often" if more else "")
+        if not more:
+            return phrase
+        return phrase + (_(", and {count} other task as often", count=more) if more == 1 else _(", and {count} other tasks as often", count=more))
 
     def describe(self) -> str:
         """Alt text of the figure: the runs, P50, P80, the deadline and its chance, the most often critical tasks."""
         result = self.result
         finish = result.finish
         shares = result.critical_share.reindex(self.shown_tasks).fillna(0.0)
-        tasks = "; ".join(f"{task} {share * 100:.0f} %" for task, share in shares.items())
+        tasks = "; ".join(f"{task} {wording.percent(share)}" for task, share in shares.items())
         critical = self.often_critical()
-        often = f"The tasks most often critical are {self._critical_phrase(critical)}. " if critical else ""
-        return (
-            f"Histogram of the end of {self.name} over {_thousands(result.runs)} simulated runs (seed {result.seed}), "
-            f"from day {math.floor(finish.min() + 1e-9)} to day {_day(finish.max())} after the start. "
-            f"Half of the runs end by day {_day(result.p50)} (P50) and 80 % by day {_day(result.p80)} (P80); "
-            f"{self.deadline_name}, day {self.deadline:.0f}, is met in {_share(result.probability_by(self.deadline))} of the runs. "
-            f"{often}Bar chart of the share of runs in which each task is critical: {tasks}."
-        )
+        often = _("The tasks most often critical are {tasks}.", tasks=self._critical_phrase(critical)) + " " if critical else ""
+        return _(
+            "Histogram of the end of {name} over {runs} simulated runs (seed {seed}), "
+            "from day {first} to day {last} after the start. "
+            "Half of the runs end by day {p50} (P50) and 80 % by day {p80} (P80); "
+            "{deadline_name}, day {deadline}, is met in {share} of the runs. ",
+            name=self.name, runs=_thousands(result.runs), seed=result.seed, first=math.floor(finish.min() + 1e-9),
+            last=_day(finish.max()), p50=_day(result.p50), p80=_day(result.p80), deadline_name=self.deadline_name,
+            deadline=f"{self.deadline:.0f}", share=_share(result.probability_by(self.deadline)),
+        ) + often + _("Bar chart of the share of runs in which each task is critical: {tasks}.", tasks=tasks)
 
     def verdict_text(self) -> str:
         """The plain-language verdict: P80 against the deadline, P50, the plan, the most often critical tasks."""
@@ -538,30 +569,40 @@ class ScheduleRiskSimulator:
         deadline = self.deadline
         p80 = _day(result.p80)
         gap = p80 - int(round(deadline))
-        where = f"{self.deadline_name} (day {deadline:.0f})"
+        where = _("{deadline_name} (day {day})", deadline_name=self.deadline_name, day=f"{deadline:.0f}")
         if gap > 0:
-            relation = f"{_working_days(gap)} after {where}"
+            relation = _("{days} after {deadline}", days=_working_days(gap), deadline=where)
         elif gap < 0:
-            relation = f"{_working_days(-gap)} before {where}"
+            relation = _("{days} before {deadline}", days=_working_days(-gap), deadline=where)
         else:
-            relation = f"right on {where}"
+            relation = _("right on {deadline}", deadline=where)
         chance = result.probability_by(deadline)
-        text = (
-            f"With this uncertainty, the works end by day {p80} in 80 % of the runs (P80): {relation}. "
-            f"Half of the runs end by day {_day(result.p50)} (P50), and the deadline is met in {_share(chance)} of the runs."
+        text = _(
+            "With this uncertainty, the works end by day {p80} in 80 % of the runs (P80): {relation}. "
+            "Half of the runs end by day {p50} (P50), and the deadline is met in {chance} of the runs.",
+            p80=p80, relation=relation, p50=_day(result.p50), chance=_share(chance),
         )
         plan = self.plan_finish
         on_plan = result.probability_by(plan)
-        text += (
-            f" The plan, with every task at its most likely duration, ends on day {_day(plan)}; "
-            f"{'only ' if 0.005 <= on_plan < 0.5 else ''}{_share(on_plan)} of the runs end by then."
-        )
+        if 0.005 <= on_plan < 0.5:
+            text += " " + _(
+                "The plan, with every task at its most likely duration, ends on day {day}; only {share} of the runs end by then.",
+                day=_day(plan), share=_share(on_plan),
+            )
+        else:
+            text += " " + _(
+                "The plan, with every task at its most likely duration, ends on day {day}; {share} of the runs end by then.",
+                day=_day(plan), share=_share(on_plan),
+            )
         critical = self.often_critical()
         if len(critical) > 1:
-            text += f" The tasks most often on the critical path are {self._critical_phrase(critical)}: watch them first."
+            text += " " + _("The tasks most often on the critical path are {tasks}: watch them first.", tasks=self._critical_phrase(critical))
         elif critical:
-            text += f" The task most often on the critical path is {self._critical_phrase(critical)}: watch it first."
-        text += f" ({_thousands(result.runs)} runs with the fixed seed {result.seed}: the same settings always give the same figures.)"
+            text += " " + _("The task most often on the critical path is {task}: watch it first.", task=self._critical_phrase(critical))
+        text += " " + _(
+            "({runs} runs with the fixed seed {seed}: the same settings always give the same figures.)",
+            runs=_thousands(result.runs), seed=result.seed,
+        )
         return text
 
     def _update_verdict(self) -> None:
@@ -598,10 +639,12 @@ class EarnedValueDashboard:
         of the slider's range).
     spent_max : float, optional
         Top of the money-spent slider, € (1.5 × ``bac`` by default).
-    name : str
-        Name of the project, for the title and the alt text.
+    name : str, optional
+        Name of the project, for the title and the alt text (by default "the project", in the
+        learner's language).
     time_unit : str
-        Unit of the curve's index, singular: ``"working day"``, ``"week"``, ``"month"``.
+        Unit of the curve's index, singular: ``"working day"``, ``"week"``, ``"month"`` (shown in the
+        learner's language; another unit is shown as given).
 
     ``earned_value`` is the current :class:`model.EarnedValue`; ``markers`` the PV, EV and AC points,
     ``forecast`` the line from the actual cost to the EAC, ``index_bars`` the CPI and SPI bars. The
@@ -616,14 +659,14 @@ class EarnedValueDashboard:
         percent_done: float | None = None,
         spent: float | None = None,
         spent_max: float | None = None,
-        name: str = "the project",
+        name: str | None = None,
         time_unit: str = "working day",
     ):
         if isinstance(bac, bool) or not isinstance(bac, (int, float, np.number)) or not math.isfinite(bac) or bac <= 0:
-            raise ValueError(f"bac (the budget at completion) must be a positive amount in euros, not {bac!r}.")
+            raise ValueError(_("bac (the budget at completion) must be a positive amount in euros, not {bac}.", bac=repr(bac)))
         self.bac = float(bac)
         self.planned_curve = self._checked_curve(planned_curve, self.bac)
-        self.name = name
+        self.name = _("the project") if name is None else name
         self.time_unit = time_unit
         self.money_unit = "M€" if self.bac >= 5e6 else "k€"
         self._scale = 1e6 if self.money_unit == "M€" else 1e3
@@ -632,24 +675,32 @@ class EarnedValueDashboard:
         gaps = np.diff(times)
         time_step = 1.0 if np.allclose(times, np.round(times)) else float(gaps.min())
         status = (first + last) / 2 if status is None else status
-        self._check_number("status", status, f"a {time_unit} between {first:g} and {last:g}", low=first, high=last)
+        self._check_number(
+            "status", status,
+            _("a {unit} between {first} and {last}", unit=wording.time_unit(time_unit), first=wording.general(first), last=wording.general(last)),
+            low=first, high=last,
+        )
         status = float(round((status - first) / time_step) * time_step + first)
         pv = float(np.interp(status, times, self.planned_curve.to_numpy(dtype=float)))
         percent_done = pv / self.bac * 100 if percent_done is None else percent_done
-        self._check_number("percent_done", percent_done, "a share of the work between 0 and 100 %", low=0.0, high=100.0)
+        self._check_number("percent_done", percent_done, _("a share of the work between 0 and 100 %"), low=0.0, high=100.0)
         spent_max = 1.5 * self.bac if spent_max is None else spent_max
-        self._check_number("spent_max", spent_max, "a positive amount in euros", low=1e-9, high=math.inf)
+        self._check_number("spent_max", spent_max, _("a positive amount in euros"), low=1e-9, high=math.inf)
         spent = percent_done / 100 * self.bac if spent is None else spent
-        self._check_number("spent", spent, f"an amount between 0 and {format_euros(spent_max, '€')} (spent_max)", low=0.0, high=spent_max)
+        self._check_number(
+            "spent", spent, _("an amount between 0 and {amount} (spent_max)", amount=format_euros(spent_max, "€")), low=0.0, high=spent_max
+        )
         self.spent_max = float(spent_max)
         money_step = 10 ** math.floor(math.log10(spent_max / self._scale / 200))
 
-        self.status_slider = slider("Status date", status, first, last, time_step, unit=time_unit, readout_format=".0f" if time_step >= 1 else ".1f")
-        self.done_slider = slider("Work done", float(round(percent_done)), 0.0, 100.0, 1.0, unit="% of all the work", readout_format=".0f")
+        self.status_slider = slider(
+            _("Status date"), status, first, last, time_step, unit=wording.time_unit(time_unit), readout_format=".0f" if time_step >= 1 else ".1f"
+        )
+        self.done_slider = slider(_("Work done"), float(round(percent_done)), 0.0, 100.0, 1.0, unit=_("% of all the work"), readout_format=".0f")
         digits = max(0, -int(math.floor(math.log10(money_step))))
         self.spent_slider = slider(
-            "Money spent", round(spent / self._scale / money_step) * money_step, 0.0, round(spent_max / self._scale / money_step) * money_step, money_step,
-            unit=self.money_unit, readout_format=f".{digits}f",
+            _("Money spent"), round(spent / self._scale / money_step) * money_step, 0.0, round(spent_max / self._scale / money_step) * money_step,
+            money_step, unit=self.money_unit, readout_format=f".{digits}f",
         )
         self._compute()
         self.verdict = verdict()
@@ -664,7 +715,7 @@ class EarnedValueDashboard:
             control.observe(self._on_change, names="value")
         self.widget = widgets.VBox(
             [
-                widgets.HTML(f"<b>Earned value of {html.escape(name)}: budget {html.escape(self._money(self.bac))}</b>"),
+                widgets.HTML(f"<b>{html.escape(_('Earned value of {name}: budget {budget}', name=self.name, budget=self._money(self.bac)))}</b>"),
                 self.status_slider,
                 self.done_slider,
                 self.spent_slider,
@@ -677,30 +728,30 @@ class EarnedValueDashboard:
     @staticmethod
     def _check_number(name: str, value, what: str, *, low: float, high: float) -> None:
         if isinstance(value, bool) or not isinstance(value, (int, float, np.number)) or not math.isfinite(value) or not low <= value <= high:
-            raise ValueError(f"{name} must be {what}, not {value!r}.")
+            raise ValueError(_("{name} must be {what}, not {value}.", name=name, what=what, value=repr(value)))
 
     @staticmethod
     def _checked_curve(curve, bac: float) -> pd.Series:
         if not isinstance(curve, pd.Series):
-            raise TypeError("planned_curve must be a pandas Series of cumulative planned value (€) indexed by time since the start.")
+            raise TypeError(_("planned_curve must be a pandas Series of cumulative planned value (€) indexed by time since the start."))
         if len(curve) < 2:
-            raise ValueError("planned_curve needs at least two points: the start and the planned end.")
+            raise ValueError(_("planned_curve needs at least two points: the start and the planned end."))
         if not pd.api.types.is_numeric_dtype(curve.index):
-            raise ValueError("planned_curve must be indexed by time since the start, as numbers (working days, weeks…), not dates or labels.")
+            raise ValueError(_("planned_curve must be indexed by time since the start, as numbers (working days, weeks…), not dates or labels."))
         values = pd.to_numeric(curve, errors="coerce")
         if values.isna().any() or not np.isfinite(values.to_numpy(dtype=float)).all():
-            raise ValueError("planned_curve has missing or non-numeric values: give a planned value in € at every time.")
+            raise ValueError(_("planned_curve has missing or non-numeric values: give a planned value in € at every time."))
         if not curve.index.is_monotonic_increasing or curve.index.has_duplicates:
-            raise ValueError("The times of planned_curve must increase (one planned value per time, in order).")
+            raise ValueError(_("The times of planned_curve must increase (one planned value per time, in order)."))
         if (values.diff().dropna() < 0).any():
-            raise ValueError("planned_curve decreases somewhere: planned value is cumulative, so it can only grow or stay level.")
+            raise ValueError(_("planned_curve decreases somewhere: planned value is cumulative, so it can only grow or stay level."))
         if values.iloc[0] < 0:
-            raise ValueError("planned_curve starts below 0 €: planned value is a cumulative budget, never negative.")
+            raise ValueError(_("planned_curve starts below 0 €: planned value is a cumulative budget, never negative."))
         if not math.isclose(values.iloc[-1], bac, rel_tol=1e-6):
-            raise ValueError(
-                f"planned_curve ends at {values.iloc[-1]:,.0f} € but the budget at completion is {bac:,.0f} €: "
-                "by its end the plan spends the whole budget.".replace(",", " ")
-            )
+            raise ValueError(_(
+                "planned_curve ends at {end} but the budget at completion is {bac}: by its end the plan spends the whole budget.",
+                end=format_euros(values.iloc[-1], "€"), bac=format_euros(bac, "€"),
+            ))
         return values.astype(float)
 
     @property
@@ -725,10 +776,10 @@ class EarnedValueDashboard:
         return float(self.spent_slider.value) * self._scale
 
     def _money(self, amount: float) -> str:
-        """``1234567`` → ``'1 235 k€'`` (or ``'12.35 M€'`` for a budget of 5 M€ or more)."""
+        """``1234567`` → ``'1 235 k€'`` (or ``'12.35 M€'`` for a budget of 5 M€ or more; ``'12,35 M€'`` in French)."""
         if self.money_unit == "k€":
-            return f"{amount / 1e3:,.0f} k€".replace(",", " ")
-        return f"{amount / 1e6:,.2f} M€".replace(",", " ")
+            return f"{wording.grouped(amount / 1e3)}{wording.unit_space()}k€"
+        return f"{wording.grouped(amount / 1e6, 2)}{wording.unit_space()}M€"
 
     # -- model ---------------------------------------------------------------------------------
     def _compute(self) -> None:
@@ -750,26 +801,32 @@ class EarnedValueDashboard:
         times = curve.index.to_numpy(dtype=float)
         unit = self.money_unit
         with matplotlib.rc_context(plotting.STYLE):
-            title = f"Earned value of {self.name}"
-            figure, cost_axes = plotting.new_figure(title, f"Time since the start ({self.time_unit}s)", f"Cumulative cost ({unit})", size=(6.6, 6.2))
+            title = _("Earned value of {name}", name=self.name)
+            figure, cost_axes = plotting.new_figure(
+                title, _("Time since the start ({units})", units=wording.time_unit(self.time_unit, plural=True)),
+                _("Cumulative cost ({unit})", unit=unit), size=(6.6, 6.2),
+            )
             grid = figure.add_gridspec(2, 1, height_ratios=[2.6, 1.0])
             cost_axes.set_subplotspec(grid[0])
             index_axes = figure.add_subplot(grid[1])
             cost_axes.set_title("")
             figure.suptitle(title, fontweight="bold", fontsize=13)
-            index_axes.set_title("Performance indices (1 = as planned)", y=1.0, fontsize=11)
+            index_axes.set_title(_("Performance indices (1 = as planned)"), y=1.0, fontsize=11)
+        plotting.localise_ticks(index_axes)
         scale = self._scale
-        cost_axes.plot(times, curve.to_numpy() / scale, color=plotting.PALETTE["blue"], label="Planned value (PV)")
-        cost_axes.axhline(self.bac / scale, color=plotting.PALETTE["black"], linewidth=1.0, linestyle="-.", label="Budget at completion (BAC)")
+        cost_axes.plot(times, curve.to_numpy() / scale, color=plotting.PALETTE["blue"], label=_("Planned value (PV)"))
+        cost_axes.axhline(self.bac / scale, color=plotting.PALETTE["black"], linewidth=1.0, linestyle="-.", label=_("Budget at completion (BAC)"))
         self._top = max(self.bac * 1.6, self.spent_max * 1.05) / scale
         self._end = float(times[-1])
         self.status_line = cost_axes.axvline(self.status, color=plotting.PALETTE["black"], linestyle=":", linewidth=1.4)
         self.markers = {
             "pv": cost_axes.plot([], [], linestyle="none", marker="o", markersize=8, color=plotting.PALETTE["blue"])[0],
-            "ev": cost_axes.plot([], [], linestyle="none", marker="s", markersize=8, color=plotting.PALETTE["green"], label="Earned value (EV)")[0],
-            "ac": cost_axes.plot([], [], linestyle="none", marker="^", markersize=9, color=plotting.ALERT_COLOUR, label="Actual cost (AC)")[0],
+            "ev": cost_axes.plot([], [], linestyle="none", marker="s", markersize=8, color=plotting.PALETTE["green"], label=_("Earned value (EV)"))[0],
+            "ac": cost_axes.plot([], [], linestyle="none", marker="^", markersize=9, color=plotting.ALERT_COLOUR, label=_("Actual cost (AC)"))[0],
         }
-        self.forecast = cost_axes.plot([], [], linestyle="--", marker="D", markevery=[1], color=plotting.PALETTE["purple"], label="Forecast cost (EAC)")[0]
+        self.forecast = cost_axes.plot(
+            [], [], linestyle="--", marker="D", markevery=[1], color=plotting.PALETTE["purple"], label=_("Forecast cost (EAC)")
+        )[0]
         self.eac_label = cost_axes.text(self._end, 0, "", ha="right", va="bottom", fontsize=9, color="#7A3E66")
         cost_axes.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2, fontsize=9, borderaxespad=0.3, frameon=False)
         pad = 0.03 * (self._end - times[0])
@@ -779,12 +836,12 @@ class EarnedValueDashboard:
 
         self.index_bars = index_axes.bar([0, 1], [0, 0], width=0.5, color=plotting.PALETTE["blue"])
         index_axes.axhline(1.0, color=plotting.PALETTE["black"], linewidth=1.0)
-        index_axes.set_xticks([0, 1], ["CPI = EV ÷ AC (cost)", "SPI = EV ÷ PV (time)"])
+        index_axes.set_xticks([0, 1], [_("CPI = EV ÷ AC (cost)"), _("SPI = EV ÷ PV (time)")])
         self.index_labels = [index_axes.text(x, 0, "", ha="center", va="bottom", fontsize=9) for x in (0, 1)]
         index_axes.set_xlim(-0.6, 1.6)
         index_axes.set_ylim(0, INDEX_AXIS_CAP * 1.15)
         index_axes.set_yticks([0, 0.5, 1, 1.5, 2])
-        index_axes.set_ylabel("Index")
+        index_axes.set_ylabel(_("Index"))
         index_axes.grid(axis="x", visible=False)
 
         self.axes = {"cost": cost_axes, "indices": index_axes}
@@ -804,21 +861,23 @@ class EarnedValueDashboard:
         eac = ev.eac
         if eac is None or not math.isfinite(eac):
             self.forecast.set_data([], [])
-            self.eac_label.set_text("EAC: none yet (nothing earned)" if ev.ev == 0 else "EAC: none yet")
+            self.eac_label.set_text(_("EAC: none yet (nothing earned)") if ev.ev == 0 else _("EAC: none yet"))
             self.eac_label.set_position((self._end, self.bac / scale))
         else:
             shown = min(eac / scale, self._top * 0.97)
             self.forecast.set_data([status, self._end], [ev.ac / scale, shown])
-            self.eac_label.set_text(f"EAC {self._money(eac)}" + (" (off the chart)" if eac / scale > shown else ""))
+            self.eac_label.set_text(
+                _("EAC {amount} (off the chart)", amount=self._money(eac)) if eac / scale > shown else _("EAC {amount}", amount=self._money(eac))
+            )
             self.eac_label.set_position((self._end, shown + self._top * 0.015))
         for bar, label, value in zip(self.index_bars, self.index_labels, (ev.cpi, ev.spi)):
             if value is None:
                 bar.set_height(0)
-                label.set_text("n/a")
+                label.set_text(_("n/a"))
                 label.set_y(0.03)
             else:
                 bar.set_height(min(value, INDEX_AXIS_CAP))
-                label.set_text(f"{value:.2f}")
+                label.set_text(wording.decimal(value, 2))
                 label.set_y(min(value, INDEX_AXIS_CAP) + 0.03)
 
     # -- words ---------------------------------------------------------------------------------
@@ -826,9 +885,12 @@ class EarnedValueDashboard:
         """Where the project stands, in shares (the judgement itself is the model's verdict)."""
         ev = self.earned_value
         end = self.planned_curve.index[-1]
-        return (
-            f"{self.time_unit[0].upper()}{self.time_unit[1:]} {self.status:g} of {end:g}: {ev.percent_complete * 100:.0f} % of the work done, "
-            f"{ev.percent_planned * 100:.0f} % planned by now, {ev.percent_spent * 100:.0f} % of the {self._money(self.bac)} budget spent."
+        unit = wording.time_unit(self.time_unit)
+        return _(
+            "{Unit} {status} of {end}: {done} of the work done, {planned} planned by now, {spent} of the {budget} budget spent.",
+            Unit=f"{unit[0].upper()}{unit[1:]}", status=wording.general(self.status), end=wording.general(end),
+            done=wording.percent(ev.percent_complete), planned=wording.percent(ev.percent_planned),
+            spent=wording.percent(ev.percent_spent), budget=self._money(self.bac),
         )
 
     def describe(self) -> str:
@@ -837,21 +899,24 @@ class EarnedValueDashboard:
         times = self.planned_curve.index
         eac = ev.eac
         forecast = (
-            f"a dashed line goes from the actual cost to the forecast cost at completion (EAC), {self._money(eac)}, at the planned end"
+            _("a dashed line goes from the actual cost to the forecast cost at completion (EAC), {eac}, at the planned end", eac=self._money(eac))
             if eac is not None and math.isfinite(eac)
-            else "there is no forecast cost at completion yet"
+            else _("there is no forecast cost at completion yet")
         )
 
         def index_text(value):
-            return "not defined yet" if value is None else f"{value:.2f}"
+            return _("not defined yet") if value is None else wording.decimal(value, 2)
 
-        return (
-            f"Line chart of the planned value of {self.name}, the cumulative budget of the work scheduled, from {self.time_unit} "
-            f"{times[0]:g} to {times[-1]:g}, reaching the budget at completion of {self._money(self.bac)}. "
-            f"At {self.time_unit} {self.status:g} the planned value is {self._money(ev.pv)}, the earned value {self._money(ev.ev)} "
-            f"and the actual cost {self._money(ev.ac)}; {forecast}. "
-            f"Bar chart of the cost performance index (CPI) {index_text(ev.cpi)} and the schedule performance index (SPI) "
-            f"{index_text(ev.spi)}, against a line at 1 (as planned)."
+        return _(
+            "Line chart of the planned value of {name}, the cumulative budget of the work scheduled, from {unit} "
+            "{first} to {last}, reaching the budget at completion of {bac}. "
+            "At {unit} {status} the planned value is {pv}, the earned value {ev} "
+            "and the actual cost {ac}; {forecast}. "
+            "Bar chart of the cost performance index (CPI) {cpi} and the schedule performance index (SPI) "
+            "{spi}, against a line at 1 (as planned).",
+            name=self.name, unit=wording.time_unit(self.time_unit), first=wording.general(times[0]), last=wording.general(times[-1]),
+            bac=self._money(self.bac), status=wording.general(self.status), pv=self._money(ev.pv), ev=self._money(ev.ev),
+            ac=self._money(ev.ac), forecast=forecast, cpi=index_text(ev.cpi), spi=index_text(ev.spi),
         )
 
     def verdict_text(self) -> str:

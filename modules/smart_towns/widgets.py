@@ -36,26 +36,27 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from modules.common.i18n import N_, language, translator
 from modules.common.views import plotting
 from modules.common.views.widgets import DESCRIPTION_WIDTH, FigureView, alert_html, freeze_layout, slider, verdict
 from modules.smart_towns import model
+from modules.smart_towns.date_axis import localise_date_axis
+from modules.smart_towns.model import wording
+
+_ = translator(__name__)
 
 #: Results kept per simulator, so that moving back to a setting is instant.
 CACHE_SIZE = 256
 
 
 def _thousands(number: float, decimals: int = 0) -> str:
-    """``12345.6`` → ``'12 346'`` (the course's thousands separator), with a real minus sign."""
-    text = f"{abs(number):,.{decimals}f}".replace(",", " ")
-    return ("−" if number < 0 and float(text.replace(" ", "")) != 0 else "") + text
+    """``12345.6`` → ``'12 346'`` (the course's thousands separator; French style in French), with a real minus sign."""
+    return wording.grouped(number, decimals)
 
 
 def _list(items: Sequence[str]) -> str:
-    """``['a', 'b', 'c']`` → ``'a, b and c'``."""
-    items = list(items)
-    if not items:
-        return ""
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+    """``['a', 'b', 'c']`` → ``'a, b and c'`` (``'a, b et c'`` in French)."""
+    return wording.listing(items)
 
 
 def _clock(hour: float) -> str:
@@ -65,9 +66,8 @@ def _clock(hour: float) -> str:
 
 
 def _date(day) -> str:
-    """``2021-07-15`` → ``'Thu 15 Jul 2021'``."""
-    day = pd.Timestamp(day)
-    return f"{day:%a} {day.day} {day:%b %Y}"
+    """``2021-07-15`` → ``'Thu 15 Jul 2021'`` (``'jeu. 15 juil. 2021'`` in French)."""
+    return wording.short_day(day)
 
 
 def _top(value: float) -> float:
@@ -82,10 +82,21 @@ def _top(value: float) -> float:
 # Counter explorer
 # ---------------------------------------------------------------------------------------------
 
-#: Aggregations of :func:`model.aggregate` (:data:`model.AGGREGATIONS`): key → label of the control.
-AGGREGATIONS = {key: key.capitalize() for key in model.AGGREGATIONS}
-#: How each aggregation names one of its periods in titles and texts.
-PERIOD_WORDS = {"day": "day", "week": "week (Monday to Sunday)", "month": "month"}
+#: Aggregations of :func:`model.aggregate` (:data:`model.AGGREGATIONS`): key → label of the control
+#: (translated with ``_`` where shown).
+AGGREGATIONS = {"day": N_("Day"), "week": N_("Week"), "month": N_("Month")}
+#: How each aggregation names one of its periods in texts (translated with ``_`` where shown).
+PERIOD_WORDS = {"day": N_("day"), "week": N_("week (Monday to Sunday)"), "month": N_("month")}
+#: The title of the counts chart, per aggregation ({label}: the channel).
+_COUNT_TITLES = {"day": N_("{label}: count per day"), "week": N_("{label}: count per week"), "month": N_("{label}: count per month")}
+#: The y label of the counts chart, per mode of the channel and aggregation.
+_Y_LABELS = {
+    ("bike", "day"): N_("Bicycles per day"), ("bike", "week"): N_("Bicycles per week"), ("bike", "month"): N_("Bicycles per month"),
+    ("pedestrian", "day"): N_("Pedestrians per day"), ("pedestrian", "week"): N_("Pedestrians per week"),
+    ("pedestrian", "month"): N_("Pedestrians per month"),
+}
+#: The x label of the counts chart, per aggregation.
+_X_LABELS = {"day": N_("Day"), "week": N_("Week (marked at its Monday)"), "month": N_("Month (marked at its first day)")}
 #: Markers of the flags of :func:`model.find_anomalies`, in the order the rule checks them. Shapes
 #: differ as well as colours, so the flags stay apart in grey or with a colour-vision deficiency.
 _STYLES = {
@@ -139,50 +150,52 @@ class CounterExplorer:
         name: str = "Avignon",
     ):
         if not isinstance(counts, pd.DataFrame):
-            raise TypeError("counts must be the frame of model.load_counts() (columns day, channel and count).")
+            raise TypeError(_("counts must be the frame of model.load_counts() (columns day, channel and count)."))
         missing = [column for column in ("day", "channel", "count") if column not in counts.columns]
         if missing:
-            raise ValueError(
-                f"counts has no {_list([repr(c) for c in missing])} column: pass the frame of model.load_counts()."
-            )
+            raise ValueError(_(
+                "counts has no {columns} column: pass the frame of model.load_counts().", columns=_list([repr(c) for c in missing])
+            ))
         if counts.empty:
-            raise ValueError("counts is empty: pass the frame of model.load_counts(), which holds every day of 2021.")
+            raise ValueError(_("counts is empty: pass the frame of model.load_counts(), which holds every day of 2021."))
         model.channel(channel)  # the model's message for an unknown channel
         if by not in AGGREGATIONS:
-            raise ValueError(f"There is no aggregation {by!r}: use {', '.join(repr(key) for key in AGGREGATIONS)}.")
+            raise ValueError(_(
+                "There is no aggregation {by}: use {choices}.", by=repr(by), choices=", ".join(repr(key) for key in AGGREGATIONS)
+            ))
         self.counts = counts
         self.name = name
         days = pd.DatetimeIndex(counts["day"])
         first, last = days.min().normalize(), days.max().normalize()
         months = pd.date_range(first.to_period("M").start_time, last, freq="MS")
         self.months = [month for month in months]
-        options = [(f"{month:%b %Y}", month) for month in self.months]
+        options = [(wording.short_month_year(month), month) for month in self.months]
         start_index = self._month_index(start, 0)
         end_index = self._month_index(end, len(self.months) - 1)
         if start_index > end_index:
-            raise ValueError(
-                f"The period starts in {self.months[start_index]:%B %Y} but ends in {self.months[end_index]:%B %Y}: "
-                "give a start that comes before the end."
-            )
+            raise ValueError(_(
+                "The period starts in {start} but ends in {end}: give a start that comes before the end.",
+                start=wording.month_year(self.months[start_index]), end=wording.month_year(self.months[end_index]),
+            ))
         self._span = {}  # channel → (first day, last day) of its data
         self._anomaly_cache: dict[str, pd.DataFrame] = {}
         self._series_cache: dict[str, pd.Series] = {}
-        self.labels = {item.key: item.label for item in model.CHANNELS}
+        self.labels = {item.key: item.shown_label for item in model.CHANNELS}
         present = set(counts["channel"].unique())
-        choices = [(item.label, item.key) for item in model.CHANNELS if item.key in present]
+        choices = [(item.shown_label, item.key) for item in model.CHANNELS if item.key in present]
         if channel not in present:
-            raise ValueError(f"counts holds no row of the channel {channel!r}: choose one of the channels it holds.")
+            raise ValueError(_("counts holds no row of the channel {channel}: choose one of the channels it holds.", channel=repr(channel)))
         style = {"description_width": DESCRIPTION_WIDTH}
         layout = widgets.Layout(width="36em", max_width="100%")
-        self.channel_dropdown = widgets.Dropdown(options=choices, value=channel, description="Counter channel", style=style, layout=layout)
+        self.channel_dropdown = widgets.Dropdown(options=choices, value=channel, description=_("Counter channel"), style=style, layout=layout)
         self.period_slider = widgets.SelectionRangeSlider(
-            options=options, index=(start_index, end_index), description="Period (months)", continuous_update=False, style=style, layout=layout
+            options=options, index=(start_index, end_index), description=_("Period (months)"), continuous_update=False, style=style, layout=layout
         )
         self.by_buttons = widgets.ToggleButtons(
-            options=[(label, key) for key, label in AGGREGATIONS.items()],
+            options=[(_(label), key) for key, label in AGGREGATIONS.items()],
             value=by,
-            description="Total per",
-            tooltips=["The count of each day", "The sum of each week, Monday to Sunday", "The sum of each month"],
+            description=_("Total per"),
+            tooltips=[_("The count of each day"), _("The sum of each week, Monday to Sunday"), _("The sum of each month")],
             style={"description_width": DESCRIPTION_WIDTH, "button_width": "6em"},
         )
         self.verdict = verdict()
@@ -201,7 +214,7 @@ class CounterExplorer:
             control.observe(self._on_change, names="value")
         self.widget = widgets.VBox(
             [
-                widgets.HTML(f"<b>Counters of {html.escape(name)}: counts and flagged days</b>"),
+                widgets.HTML("<b>" + html.escape(_("Counters of {name}: counts and flagged days", name=name)) + "</b>"),
                 self.channel_dropdown,
                 self.period_slider,
                 self.by_buttons,
@@ -217,12 +230,12 @@ class CounterExplorer:
         try:
             month = pd.Timestamp(value).to_period("M").start_time
         except (TypeError, ValueError):
-            raise ValueError(f"The month {value!r} could not be read: give a month such as '2021-03'.") from None
+            raise ValueError(_("The month {value} could not be read: give a month such as '2021-03'.", value=repr(value))) from None
         if month not in self.months:
-            raise ValueError(
-                f"The month {month:%B %Y} is outside the counts, which run from {self.months[0]:%B %Y} "
-                f"to {self.months[-1]:%B %Y}."
-            )
+            raise ValueError(_(
+                "The month {month} is outside the counts, which run from {first} to {last}.",
+                month=wording.month_year(month), first=wording.month_year(self.months[0]), last=wording.month_year(self.months[-1]),
+            ))
         return self.months.index(month)
 
     @property
@@ -284,9 +297,10 @@ class CounterExplorer:
                 model.channel_series(self.counts, key, start.date(), end.date())  # raises the model's EmptyPeriodError
             self.series = model.channel_series(self.counts, key, shown_start.date(), shown_end.date())
         except ValueError as error:
-            self.message = (
-                f"Nothing to show for this period. {error} Choose other months with the period slider, or another "
-                "channel: some counters were replaced during the year and only count for part of it."
+            self.message = _(
+                "Nothing to show for this period. {error} Choose other months with the period slider, or another "
+                "channel: some counters were replaced during the year and only count for part of it.",
+                error=error,
             )
             empty = pd.Series([], index=pd.DatetimeIndex([], name="day"), dtype=float, name=key)
             self.series, self.aggregated = empty, empty
@@ -341,14 +355,17 @@ class CounterExplorer:
         with matplotlib.rc_context(plotting.STYLE):
             # The title changes with the channel: a dynamic text, laid out once with the longest one.
             longest = max(self.labels.values(), key=len)
-            figure, axes = plotting.new_figure(f"{longest}: count per day", "Day", "Count per day", size=(7.2, 4.2))
+            figure, axes = plotting.new_figure(
+                self._count_title("day", longest), _("Day"), _("Count per day"), size=(7.2, 4.2)
+            )
             axes.set_title("")
-            self.title = figure.suptitle(f"{longest}: count per month", fontweight="bold", fontsize=11)
+            self.title = figure.suptitle(self._count_title("month", longest), fontweight="bold", fontsize=11)
         axes.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=4, maxticks=8))
         axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(axes.xaxis.get_major_locator(), show_offset=False))
-        self.line = axes.plot([], [], color=plotting.PALETTE["blue"], linewidth=1.4, marker="o", markersize=2.5, label="Count")[0]
+        localise_date_axis(axes.xaxis)
+        self.line = axes.plot([], [], color=plotting.PALETTE["blue"], linewidth=1.4, marker="o", markersize=2.5, label=_("Count"))[0]
         self.markers = {
-            flag: axes.plot([], [], linestyle="none", markeredgecolor="white", markeredgewidth=0.6, label=flag, **style)[0]
+            flag: axes.plot([], [], linestyle="none", markeredgecolor="white", markeredgewidth=0.6, label=_(model.FLAG_NAMES[flag]), **style)[0]
             for flag, style in FLAG_STYLES.items()
         }
         axes.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=6, fontsize=9, borderaxespad=0.2, handlelength=1.6, frameon=False)
@@ -362,7 +379,7 @@ class CounterExplorer:
         # labels stick out of the axes (as they do when a period ends on the 31st).
         axes.set_xlim(pd.Timestamp(self.months[0]), pd.Timestamp(self.months[-1]) + pd.offsets.MonthBegin(1))
         axes.set_ylim(0, 900_000)
-        axes.set_ylabel("Pedestrians per month")
+        axes.set_ylabel(self._y_label("pedestrian", "month"))
         freeze_layout(figure)
         self._set_artists()
 
@@ -374,9 +391,9 @@ class CounterExplorer:
         for flag, (x, y) in self.marker_positions().items():
             self.markers[flag].set_data(x, y)
         if self.message:
-            self.title.set_text(f"{label}: no count in this period")
+            self.title.set_text(_("{label}: no count in this period", label=label))
         else:
-            self.title.set_text(f"{label}: count per {self.by}")
+            self.title.set_text(self._count_title(self.by, label))
         start, end = self.shown_period if not self.message else self.period
         pad = pd.Timedelta(days=1 if self.by == "day" else 4 if self.by == "week" else 12)
         x_limits = (mdates.date2num(start - pad), mdates.date2num(end + pad))
@@ -387,8 +404,20 @@ class CounterExplorer:
         y_limits = (0.0, _top(peak))
         if tuple(axes.get_ylim()) != y_limits:
             axes.set_ylim(*y_limits)
-        axes.set_ylabel(f"{self.noun().capitalize()} per {self.by}")
-        axes.set_xlabel({"day": "Day", "week": "Week (marked at its Monday)", "month": "Month (marked at its first day)"}[self.by])
+        axes.set_ylabel(self._y_label(model.channel(self.channel).mode, self.by))
+        axes.set_xlabel(_(_X_LABELS[self.by]))
+
+    @staticmethod
+    def _count_title(by: str, label: str) -> str:
+        """The chart's title for a channel ``label`` and an aggregation ``by``, in the learner's language."""
+        title = _COUNT_TITLES[by]
+        return _(title, label=label)
+
+    @staticmethod
+    def _y_label(mode: str, by: str) -> str:
+        """The y label for a channel ``mode`` (``"bike"``, ``"pedestrian"``) and an aggregation ``by``."""
+        label = _Y_LABELS[mode, by]
+        return _(label)
 
     def _redraw(self) -> None:
         self._set_artists()
@@ -396,7 +425,7 @@ class CounterExplorer:
 
     def noun(self) -> str:
         """What the chosen channel counts: ``"bicycles"`` or ``"pedestrians"`` (:attr:`model.Channel.mode`)."""
-        return "bicycles" if model.channel(self.channel).mode == "bike" else "pedestrians"
+        return _("bicycles") if model.channel(self.channel).mode == "bike" else _("pedestrians")
 
     # -- words ---------------------------------------------------------------------------------
     def flag_counts(self) -> dict[str, int]:
@@ -406,7 +435,7 @@ class CounterExplorer:
 
     def _flag_phrase(self) -> str:
         counts = self.flag_counts()
-        return _list([f"{number} {flag}" for flag, number in counts.items()])
+        return _list([_("{number} {flag}", number=number, flag=_(model.FLAG_NAMES[flag])) for flag, number in counts.items()])
 
     def summary(self) -> str:
         """One or two plain sentences: the period shown and the flagged days it holds."""
@@ -417,22 +446,32 @@ class CounterExplorer:
         days = len(self.series)
         counted = int(self.series.notna().sum())
         total = float(np.nansum(self.series.to_numpy(dtype=float)))
-        text = f"{label}, {_date(start)} to {_date(end)}: {_thousands(total)} counted over {counted} of {days} days"
+        values = dict(label=label, start=_date(start), end=_date(end), total=_thousands(total), counted=counted, days=days)
         if counted:
-            text += f" ({_thousands(total / counted)} a day on average)"
-        text += "."
+            text = _("{label}, {start} to {end}: {total} counted over {counted} of {days} days ({mean} a day on average).",
+                     mean=_thousands(total / counted), **values)
+        else:
+            text = _("{label}, {start} to {end}: {total} counted over {counted} of {days} days.", **values)
         if self.cut:
             first, last = self.span(self.channel)
-            text += f" This channel only counts from {_date(first)} to {_date(last)}, so the period is cut to those days."
+            text += " " + _("This channel only counts from {first} to {last}, so the period is cut to those days.",
+                            first=_date(first), last=_date(last))
         flagged = len(self.anomalies)
         if flagged == 0:
-            text += " The model flags no day in this period."
+            text += " " + _("The model flags no day in this period.")
+        elif flagged == 1:
+            text += " " + _("The model flags {number} day: {flags}.", number=flagged, flags=self._flag_phrase())
         else:
-            text += f" The model flags {flagged} day{'s' if flagged > 1 else ''}: {self._flag_phrase()}."
-        if self.by != "day":
-            text += (
-                f" The markers show the {self.by}s that hold a flagged day. A {self.by} with a day missing, or cut by the "
-                f"ends of the period, has no total (a gap in the line); its marker sits at 0."
+            text += " " + _("The model flags {number} days: {flags}.", number=flagged, flags=self._flag_phrase())
+        if self.by == "week":
+            text += " " + _(
+                "The markers show the weeks that hold a flagged day. A week with a day missing, or cut by the "
+                "ends of the period, has no total (a gap in the line); its marker sits at 0."
+            )
+        elif self.by == "month":
+            text += " " + _(
+                "The markers show the months that hold a flagged day. A month with a day missing, or cut by the "
+                "ends of the period, has no total (a gap in the line); its marker sits at 0."
             )
         return text
 
@@ -440,18 +479,19 @@ class CounterExplorer:
         """How the text names a plotted period: ``'Thu 15 Jul 2021'``, ``'the week of Mon 12 Jul 2021'``, ``'July 2021'``."""
         label = pd.Timestamp(label)
         if self.by == "week":
-            return f"the week of {_date(label)}"
+            return _("the week of {day}", day=_date(label))
         if self.by == "month":
-            return f"{label:%B %Y}"
+            return wording.month_year(label)
         return _date(label)
 
     def _rows(self) -> str:
         rows = []
         for day, row in self.anomalies.iloc[:LISTED_DAYS].iterrows():
-            count = "none" if pd.isna(row["count"]) else _thousands(row["count"])
-            expected = "n/a" if pd.isna(row["expected"]) else _thousands(row["expected"])
+            count = _("none") if pd.isna(row["count"]) else _thousands(row["count"])
+            expected = _("n/a") if pd.isna(row["expected"]) else _thousands(row["expected"])
+            flag = model.flag_name(row["flag"])
             rows.append(
-                f"<tr><td style='white-space:nowrap'>{html.escape(_date(day))}</td><td>{html.escape(str(row['flag']))}</td>"
+                f"<tr><td style='white-space:nowrap'>{html.escape(_date(day))}</td><td>{html.escape(flag)}</td>"
                 f"<td style='text-align:right'>{count}</td><td style='text-align:right'>{expected}</td>"
                 f"<td>{html.escape(str(row['reason']))}</td></tr>"
             )
@@ -464,33 +504,43 @@ class CounterExplorer:
         parts = [f'<p role="status">{html.escape(self.summary())}</p>']
         if len(self.anomalies):
             more = len(self.anomalies) - LISTED_DAYS
-            caption = "Flagged days" + (f" (the first {LISTED_DAYS}; {more} more are not listed)" if more > 0 else "")
+            if more > 0:
+                caption = _("Flagged days (the first {listed}; {more} more are not listed)", listed=LISTED_DAYS, more=more)
+            else:
+                caption = _("Flagged days")
+            headers = "".join(f"<th>{html.escape(_(header))}</th>" for header in (N_("Day"), N_("Flag"), N_("Count"), N_("Expected"), N_("Why")))
             parts.append(
                 f'<div style="max-height:18em;overflow-y:auto"><table><caption>{html.escape(caption)}</caption>'
-                "<thead><tr><th>Day</th><th>Flag</th><th>Count</th><th>Expected</th><th>Why</th></tr></thead>"
+                f"<thead><tr>{headers}</tr></thead>"
                 f"<tbody>{self._rows()}</tbody></table></div>"
             )
-        parts.append(f"<p><b>The rule.</b> {html.escape(model.ANOMALY_RULE)}</p>")
+        rule = _("The rule.")
+        parts.append(f"<p><b>{html.escape(rule)}</b> {html.escape(model.anomaly_rule())}</p>")
         self.verdict.value = "".join(parts)
 
     def describe(self) -> str:
         """Alt text of the figure, describing the current series and its flagged days."""
         label = self.labels[self.channel]
         if self.message:
-            return f"Empty line chart: {label} has no count between {_date(self.period[0])} and {_date(self.period[1])}."
+            return _("Empty line chart: {label} has no count between {start} and {end}.",
+                     label=label, start=_date(self.period[0]), end=_date(self.period[1]))
         values = self.aggregated.dropna()
         start, end = self.shown_period
-        text = f"Line chart of {label}, {self.noun()} counted per {PERIOD_WORDS[self.by]}, from {_date(start)} to {_date(end)}"
+        chart = dict(label=label, noun=self.noun(), period=_(PERIOD_WORDS[self.by]), start=_date(start), end=_date(end))
         if len(values):
             low, high = values.idxmin(), values.idxmax()
-            text += (
-                f": lowest {_thousands(values[low])} ({self._period_name(low)}), highest {_thousands(values[high])} "
-                f"({self._period_name(high)}), mean {_thousands(values.mean())}."
+            text = _(
+                "Line chart of {label}, {noun} counted per {period}, from {start} to {end}: lowest {low} ({low_period}), "
+                "highest {high} ({high_period}), mean {mean}.",
+                low=_thousands(values[low]), low_period=self._period_name(low), high=_thousands(values[high]),
+                high_period=self._period_name(high), mean=_thousands(values.mean()), **chart,
             )
         else:
-            text += f": no complete {self.by} to show."
+            period = _(PERIOD_WORDS[self.by]) if self.by != "week" else _("week")
+            text = _("Line chart of {label}, {noun} counted per {period}, from {start} to {end}: no complete {by} to show.",
+                     by=period, **chart)
         flagged = self._flag_phrase()
-        text += f" Markers show the flagged days: {flagged}." if flagged else " No day is flagged."
+        text += " " + (_("Markers show the flagged days: {flags}.", flags=flagged) if flagged else _("No day is flagged."))
         return text
 
 
@@ -521,11 +571,12 @@ class MaturityAssessment:
     one point per dimension of :data:`model.DIMENSIONS`).
     """
 
-    def __init__(self, questions: Sequence["model.Question"] = model.QUESTIONS, answers: Mapping[str, int] | None = None, name: str = "your territory"):
+    def __init__(self, questions: Sequence["model.Question"] = model.QUESTIONS, answers: Mapping[str, int] | None = None, name: str | None = None):
+        name = name if name is not None else _("your territory")
         questions = tuple(questions)
         for question in questions:
             if not isinstance(question, model.Question):
-                raise TypeError(f"Each question must be a model.Question (see model.QUESTIONS), not {question!r}.")
+                raise TypeError(_("Each question must be a model.Question (see model.QUESTIONS), not {question}.", question=repr(question)))
         keys = [question.key for question in questions]
         expected = [question.key for question in model.QUESTIONS]
         if sorted(keys) != sorted(expected):
@@ -533,36 +584,37 @@ class MaturityAssessment:
             extra = [key for key in keys if key not in expected]
             details = "; ".join(
                 part for part in (
-                    f"missing: {', '.join(missing)}" if missing else "",
-                    f"not questions of the model: {', '.join(extra)}" if extra else "",
-                    "some are given twice" if len(set(keys)) != len(keys) else "",
+                    _("missing: {keys}", keys=", ".join(missing)) if missing else "",
+                    _("not questions of the model: {keys}", keys=", ".join(extra)) if extra else "",
+                    _("some are given twice") if len(set(keys)) != len(keys) else "",
                 ) if part
             )
-            raise ValueError(f"Ask every question of model.QUESTIONS once, because the model scores them all ({details}).")
+            raise ValueError(_("Ask every question of model.QUESTIONS once, because the model scores them all ({details}).", details=details))
         self.questions = questions
         self.name = name
         start = {key: DEFAULT_ANSWER for key in keys}
         if answers is not None:
             if not isinstance(answers, Mapping):
-                raise TypeError("answers must map question keys to answers 0–3, for example {'skills_staff': 2}.")
+                raise TypeError(_("answers must map question keys to answers 0–3, for example {'skills_staff': 2}."))
             start.update(answers)
         model.score(start)  # the model's own message for a wrong answer
         self.controls: dict[str, widgets.ToggleButtons] = {}
         rows = []
         for dimension in model.DIMENSIONS:
-            rows.append(widgets.HTML(f"<b>{html.escape(model.DIMENSION_LABELS[dimension])}</b>"))
+            rows.append(widgets.HTML("<b>" + html.escape(_(model.DIMENSION_LABELS[dimension])) + "</b>"))
             for number, question in enumerate(questions, start=1):
                 if question.dimension != dimension:
                     continue
                 control = widgets.ToggleButtons(
-                    options=[(f"{value}: {label}", value) for value, label in model.SCALE.items()],
+                    options=[(_("{value}: {label}", value=value, label=_(label)), value) for value, label in model.SCALE.items()],
                     value=int(start[question.key]),
-                    description=f"Q{number}",
-                    tooltips=[f"{label} ({value} of 3)" for value, label in model.SCALE.items()],
+                    description=_("Q{number}", number=number),
+                    tooltips=[_("{label} ({value} of 3)", label=_(label), value=value) for value, label in model.SCALE.items()],
                     style={"description_width": "3em", "button_width": "8.5em"},
                 )
                 self.controls[question.key] = control
-                rows.append(widgets.HTML(f"<span>Q{number}. {html.escape(question.text)}</span>"))
+                asked = _("Q{number}. {question}", number=number, question=_(question.text))
+                rows.append(widgets.HTML(f"<span>{html.escape(asked)}</span>"))
                 rows.append(control)
         self.result = model.score(self.answers)
         self.verdict = verdict()
@@ -573,7 +625,7 @@ class MaturityAssessment:
             control.observe(self._on_change, names="value")
         self.widget = widgets.VBox(
             [
-                widgets.HTML(f"<b>Digital maturity of {html.escape(name)}: a self-assessment</b>"),
+                widgets.HTML("<b>" + html.escape(_("Digital maturity of {name}: a self-assessment", name=name)) + "</b>"),
                 widgets.Box(
                     [
                         widgets.VBox(rows, layout=widgets.Layout(flex="1 1 30em", max_width="100%")),
@@ -613,20 +665,21 @@ class MaturityAssessment:
         with matplotlib.rc_context(plotting.STYLE):
             figure = Figure(figsize=(5.4, 5.0), layout="constrained")
             axes = figure.add_subplot(projection="polar")
-            figure.suptitle(f"Digital maturity of {self.name}\n(score of each dimension, % of the best answers)", fontweight="bold", fontsize=11)
+            figure.suptitle(_("Digital maturity of {name}\n(score of each dimension, % of the best answers)", name=self.name),
+                            fontweight="bold", fontsize=11)
         axes.set_theta_offset(np.pi / 2)
         axes.set_theta_direction(-1)
         angles = self._angles()
-        axes.set_xticks(angles, [model.DIMENSION_LABELS[d].replace(" ", "\n", 1) for d in model.DIMENSIONS], fontsize=9)
+        axes.set_xticks(angles, [_(model.DIMENSION_LABELS[d]).replace(" ", "\n", 1) for d in model.DIMENSIONS], fontsize=9)
         axes.set_ylim(0, 100)
-        axes.set_yticks([25, 50, 75, 100], ["25 %", "50 %", "75 %", "100 %"], fontsize=8, color="#444444")
+        axes.set_yticks([25, 50, 75, 100], [wording.points(level) for level in (25, 50, 75, 100)], fontsize=8, color="#444444")
         axes.set_rlabel_position(180 / len(angles))
         circle = np.linspace(0, 2 * np.pi, 121)
         axes.plot(circle, np.full_like(circle, model.READY_LEVEL), color=plotting.ALERT_COLOUR, linestyle="--", linewidth=1.3,
-                  label=f"Ready level ({model.READY_LEVEL:.0f} %)")
+                  label=_("Ready level ({level})", level=wording.points(model.READY_LEVEL)))
         x, y = self._closed()
         self.area = axes.fill(x, y, color=plotting.PALETTE["sky"], alpha=0.35)[0]
-        self.line = axes.plot(x, y, color=plotting.PALETTE["blue"], marker="o", markersize=5, label="Score of the dimension")[0]
+        self.line = axes.plot(x, y, color=plotting.PALETTE["blue"], marker="o", markersize=5, label=_("Score of the dimension"))[0]
         self.value_labels = [axes.text(angle, 0, "", ha="center", va="center", fontsize=8, fontweight="bold") for angle in angles]
         axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=2, fontsize=9, frameon=False)
         self.axes = axes
@@ -648,11 +701,11 @@ class MaturityAssessment:
     def describe(self) -> str:
         """Alt text of the radar chart: the score of each dimension and the ready level."""
         scores = self.result.by_dimension
-        parts = "; ".join(f"{model.DIMENSION_LABELS[d]} {scores[d]:.0f} %" for d in model.DIMENSIONS)
-        return (
-            f"Radar chart of the digital maturity of {self.name}, one axis per dimension from 0 to 100 % of the best "
-            f"answers: {parts}. A dashed circle marks the ready level of {model.READY_LEVEL:.0f} %; "
-            f"overall {self.result.overall:.0f} %."
+        parts = "; ".join(f"{_(model.DIMENSION_LABELS[d])} {wording.points(scores[d])}" for d in model.DIMENSIONS)
+        return _(
+            "Radar chart of the digital maturity of {name}, one axis per dimension from 0 to 100 % of the best "
+            "answers: {parts}. A dashed circle marks the ready level of {ready}; overall {overall}.",
+            name=self.name, parts=parts, ready=wording.points(model.READY_LEVEL), overall=wording.points(self.result.overall),
         )
 
     def _update_text(self) -> None:
@@ -661,15 +714,19 @@ class MaturityAssessment:
         parts = [f'<p style="{colour}font-size:1.05em" role="status">{html.escape(result.verdict)}</p>']
         if result.recommendations:
             items = "".join(
-                f"<li><b>{html.escape(model.DIMENSION_LABELS[d])}</b> ({result.by_dimension[d]:.0f} %): {html.escape(text)}</li>"
+                "<li><b>" + html.escape(_(model.DIMENSION_LABELS[d])) + "</b> "
+                + html.escape(_("({score}): {advice}", score=wording.points(result.by_dimension[d]), advice=text)) + "</li>"
                 for d, text in zip(result.gaps, result.recommendations)
             )
-            parts.append(f"<p>First steps, one per dimension below {model.READY_LEVEL:.0f} %:</p><ol>{items}</ol>")
-        scale = ", ".join(f"{value} = {html.escape(label)}" for value, label in model.SCALE.items())
-        parts.append(
-            f"<p><small>A dimension's score is the sum of its answers ÷ (3 × its questions), in %; the scale is {scale}. "
-            f"The equal weights and the {model.READY_LEVEL:.0f} % level are the course's choices, not a standard.</small></p>"
+            steps = _("First steps, one per dimension below {ready}:", ready=wording.points(model.READY_LEVEL))
+            parts.append(f"<p>{html.escape(steps)}</p><ol>{items}</ol>")
+        scale = ", ".join(f"{value} = {html.escape(_(label))}" for value, label in model.SCALE.items())
+        note = _(
+            "A dimension's score is the sum of its answers ÷ (3 × its questions), in %; the scale is {scale}. "
+            "The equal weights and the {ready} level are the course's choices, not a standard.",
+            scale=scale, ready=wording.points(model.READY_LEVEL),
         )
+        parts.append(f"<p><small>{note}</small></p>")
         self.verdict.value = "".join(parts)
 
 
@@ -680,13 +737,16 @@ class MaturityAssessment:
 #: Clock hours offered for the start and the end of dimming (every half hour; 24:00 is the end of the day).
 HOURS = tuple(step / 2 for step in range(49))
 #: Sliders of :class:`LightingSimulator`: name → (label, unit, minimum, maximum, step, readout format).
+#: Labels and units are in English (marked with ``N_``) and shown in the learner's language.
 SLIDERS = {
-    "level": ("Dimmed level", "% of full power", 0.0, 100.0, 5.0, ".0f"),
-    "led_watts": ("LED power per light point", "W", 10.0, 150.0, 1.0, ".0f"),
-    "tariff": ("Electricity price", "€/kWh", 0.05, 0.50, 0.01, ".2f"),
-    "emission": ("Emission factor", "g CO2e/kWh", 0.0, 500.0, 1.0, ".0f"),
-    "investment": ("Investment per light point", "€", 0.0, 2_000.0, 25.0, ".0f"),
+    "level": (N_("Dimmed level"), N_("% of full power"), 0.0, 100.0, 5.0, ".0f"),
+    "led_watts": (N_("LED power per light point"), "W", 10.0, 150.0, 1.0, ".0f"),
+    "tariff": (N_("Electricity price"), "€/kWh", 0.05, 0.50, 0.01, ".2f"),
+    "emission": (N_("Emission factor"), "g CO2e/kWh", 0.0, 500.0, 1.0, ".0f"),
+    "investment": (N_("Investment per light point"), "€", 0.0, 2_000.0, 25.0, ".0f"),
 }
+#: The twelve months, for the bars of the lighting chart.
+_MONTH_STARTS = pd.date_range("2021-01-01", periods=12, freq="MS")
 
 
 class LightingSimulator:
@@ -716,20 +776,24 @@ class LightingSimulator:
         if assumptions is None:
             assumptions = model.LightingAssumptions()
         if not isinstance(assumptions, model.LightingAssumptions):
-            raise TypeError("assumptions must be a model.LightingAssumptions(...), for example model.LightingAssumptions().")
+            raise TypeError(_("assumptions must be a model.LightingAssumptions(...), for example model.LightingAssumptions()."))
         if not isinstance(profile, model.Profile):
-            raise TypeError("profile must be a model.Profile, for example model.DIMMED_NIGHT or model.FULL.")
+            raise TypeError(_("profile must be a model.Profile, for example model.DIMMED_NIGHT or model.FULL."))
         if len(profile.steps) > 1:
-            raise ValueError(
-                f"The simulator sets one dimming step, but this profile has {len(profile.steps)} ({profile.description}): "
-                "pass a profile with one step, or compare several steps with model.compare directly."
-            )
+            raise ValueError(_(
+                "The simulator sets one dimming step, but this profile has {steps} ({description}): "
+                "pass a profile with one step, or compare several steps with model.compare directly.",
+                steps=len(profile.steps), description=profile.description,
+            ))
         self.assumptions = assumptions
         self.name = name
         start, end, level = profile.steps[0] if profile.steps else (22.0, 6.0, 1.0)
-        for label, hour in (("start", start), ("end", end)):
+        for label, hour in ((N_("start"), start), (N_("end"), end)):
             if hour * 2 != round(hour * 2):
-                raise ValueError(f"The dimming {label} hour {_clock(hour)} is not on the half hour: the hour sliders move by half hours.")
+                raise ValueError(_(
+                    "The dimming {which} hour {hour} is not on the half hour: the hour sliders move by half hours.",
+                    which=_(label), hour=_clock(hour),
+                ))
         values = {
             "level": level * 100,
             "led_watts": assumptions.new.watts_per_point,
@@ -740,22 +804,23 @@ class LightingSimulator:
         style = {"description_width": DESCRIPTION_WIDTH}
         layout = widgets.Layout(width="36em", max_width="100%")
         self.start_slider = widgets.SelectionSlider(
-            options=[(_clock(hour), hour) for hour in HOURS], value=float(start), description="Dimming starts (clock time)",
+            options=[(_clock(hour), hour) for hour in HOURS], value=float(start), description=_("Dimming starts (clock time)"),
             continuous_update=False, style=style, layout=layout,
         )
         self.end_slider = widgets.SelectionSlider(
-            options=[(_clock(hour), hour) for hour in HOURS], value=float(end), description="Dimming ends (clock time)",
+            options=[(_clock(hour), hour) for hour in HOURS], value=float(end), description=_("Dimming ends (clock time)"),
             continuous_update=False, style=style, layout=layout,
         )
         self.sliders: dict[str, widgets.FloatSlider] = {}
         for key, (label, unit, low, high, step, fmt) in SLIDERS.items():
             value = values[key]
             if not low <= value <= high:
-                raise ValueError(
-                    f"The starting {label.lower()} is {value:g} {unit}, outside the slider's range {low:g}–{high:g} {unit}: "
-                    "give an assumption inside it."
-                )
-            self.sliders[key] = slider(label, float(value), low, high, step, unit=unit, readout_format=fmt)
+                raise ValueError(_(
+                    "The starting {what} is {value} {unit}, outside the slider's range {low}–{high} {unit}: "
+                    "give an assumption inside it.",
+                    what=_(label).lower(), value=wording.short(value), unit=_(unit), low=wording.short(low), high=wording.short(high),
+                ))
+            self.sliders[key] = slider(_(label), float(value), low, high, step, unit=_(unit), readout_format=fmt)
         self.days = model.days_of_year(assumptions.year)
         self._months = self.days.month.to_numpy()
         self.before_monthly = self._monthly(model.energy_by_day(assumptions.old, model.FULL, self.days, assumptions.place))
@@ -771,7 +836,9 @@ class LightingSimulator:
             control.observe(self._on_change, names="value")
         self.widget = widgets.VBox(
             [
-                widgets.HTML(f"<b>Street lighting of {html.escape(name)}: LED lamps and a dimming schedule, {assumptions.year}</b>"),
+                widgets.HTML("<b>" + html.escape(_(
+                    "Street lighting of {name}: LED lamps and a dimming schedule, {year}", name=name, year=assumptions.year
+                )) + "</b>"),
                 self.start_slider,
                 self.end_slider,
                 *self.sliders.values(),
@@ -806,10 +873,11 @@ class LightingSimulator:
         """The dimming profile of the sliders (:class:`model.Profile`); ValueError with a message for a step of no length."""
         start, end, level = self.step
         if start % 24 == end % 24:
-            raise ValueError(
-                f"Dimming starts and ends at the same time ({_clock(start)}), so it would never dim. Move the end "
-                "to a later hour (for example 06:00 for a dimmed night), or set the dimmed level to 100 % for no dimming."
-            )
+            raise ValueError(_(
+                "Dimming starts and ends at the same time ({time}), so it would never dim. Move the end "
+                "to a later hour (for example 06:00 for a dimmed night), or set the dimmed level to 100 % for no dimming.",
+                time=_clock(start),
+            ))
         if level == 1:
             return model.FULL
         return model.Profile(((start, end, level),))
@@ -821,7 +889,7 @@ class LightingSimulator:
         try:
             profile = self.profile()
         except ValueError as error:
-            self.message = f"{error} Until then the figures show the LED lamps at full power all night."
+            self.message = _("{error} Until then the figures show the LED lamps at full power all night.", error=error)
             profile = model.FULL
         self.current = assumptions
         self.profile_used = profile
@@ -847,16 +915,17 @@ class LightingSimulator:
     def _build_figure(self) -> None:
         with matplotlib.rc_context(plotting.STYLE):
             figure, axes = plotting.new_figure(
-                f"Street lighting of {self.name}: energy per month, {self.assumptions.year}", "Month", "Energy (MWh per month)", size=(7.0, 4.0)
+                _("Street lighting of {name}: energy per month, {year}", name=self.name, year=self.assumptions.year),
+                _("Month"), _("Energy (MWh per month)"), size=(7.0, 4.0)
             )
             axes.set_title(axes.get_title(), y=1.0)  # fixed position: no search for overlaps at each render
         positions = np.arange(12)
         self.bars = {
             "before": axes.bar(positions - 0.2, self.before_monthly, width=0.4, color=plotting.PALETTE["orange"],
-                               label=f"Before: {self.assumptions.old.watts_per_point:g} W lamps, full power"),
-            "after": axes.bar(positions + 0.2, self.after_monthly, width=0.4, color=plotting.PALETTE["blue"], label="After: LED with the schedule"),
+                               label=_("Before: {watts} W lamps, full power", watts=wording.short(self.assumptions.old.watts_per_point))),
+            "after": axes.bar(positions + 0.2, self.after_monthly, width=0.4, color=plotting.PALETTE["blue"], label=_("After: LED with the schedule")),
         }
-        axes.set_xticks(positions, [f"{month:%b}" for month in pd.date_range("2021-01-01", periods=12, freq="MS")], fontsize=9)
+        axes.set_xticks(positions, [wording.month_abbreviation(month.month) for month in _MONTH_STARTS], fontsize=9)
         axes.grid(axis="x", visible=False)
         axes.yaxis.set_major_locator(MaxNLocator(nbins=5))
         axes.legend(loc="upper center", ncol=2, fontsize=9, frameon=False)
@@ -876,29 +945,32 @@ class LightingSimulator:
     def _set_artists(self) -> None:
         for bar, height in zip(self.bars["after"], self.after_monthly):
             bar.set_height(height)
-        self.cut_label.set_text(f"{self.result.energy_cut * 100:.0f} % less energy over the year")
+        self.cut_label.set_text(_("{cut} less energy over the year", cut=wording.points(self.result.energy_cut * 100)))
 
     # -- words ---------------------------------------------------------------------------------
     def describe(self) -> str:
         """Alt text of the bar chart: the energy of each month before and after, and the cut."""
-        months = pd.date_range("2021-01-01", periods=12, freq="MS")
         parts = "; ".join(
-            f"{month:%b} {before:.1f} and {after:.1f}" for month, before, after in zip(months, self.before_monthly, self.after_monthly)
+            _("{month} {before} and {after}", month=wording.month_abbreviation(month.month),
+              before=wording.decimal(before), after=wording.decimal(after))
+            for month, before, after in zip(_MONTH_STARTS, self.before_monthly, self.after_monthly)
         )
-        return (
-            f"Bar chart of the energy used by the street lighting of {self.name} in each month of {self.assumptions.year}, "
-            f"before (old lamps at full power) and after (LED lamps, {self.profile_used.description}), in MWh: {parts}. "
-            f"Over the year {_thousands(self.result.energy_before_kwh / 1000)} MWh before and "
-            f"{_thousands(self.result.energy_after_kwh / 1000)} MWh after, {self.result.energy_cut * 100:.0f} % less."
+        return _(
+            "Bar chart of the energy used by the street lighting of {name} in each month of {year}, "
+            "before (old lamps at full power) and after (LED lamps, {profile}), in MWh: {parts}. "
+            "Over the year {before} MWh before and {after} MWh after, {cut} less.",
+            name=self.name, year=self.assumptions.year, profile=self.profile_used.description, parts=parts,
+            before=_thousands(self.result.energy_before_kwh / 1000), after=_thousands(self.result.energy_after_kwh / 1000),
+            cut=wording.points(self.result.energy_cut * 100),
         )
 
     def figures(self) -> list[tuple[str, str, str]]:
         """The year's figures before and after: (what, before, after), formatted with their units."""
         r = self.result
         return [
-            ("Energy", f"{_thousands(r.energy_before_kwh / 1000)} MWh", f"{_thousands(r.energy_after_kwh / 1000)} MWh"),
-            ("Cost", f"{_thousands(r.cost_before_eur)} €", f"{_thousands(r.cost_after_eur)} €"),
-            ("CO2e", f"{_thousands(r.co2_before_kg / 1000, 1)} t", f"{_thousands(r.co2_after_kg / 1000, 1)} t"),
+            (_("Energy"), f"{_thousands(r.energy_before_kwh / 1000)} MWh", f"{_thousands(r.energy_after_kwh / 1000)} MWh"),
+            (_("Cost"), f"{_thousands(r.cost_before_eur)} €", f"{_thousands(r.cost_after_eur)} €"),
+            (_("CO2e"), f"{_thousands(r.co2_before_kg / 1000, 1)} t", f"{_thousands(r.co2_after_kg / 1000, 1)} t"),
         ]
 
     def _update_text(self) -> None:
@@ -907,12 +979,20 @@ class LightingSimulator:
             f"<tr><td>{html.escape(what)}</td><td style='text-align:right'>{before}</td><td style='text-align:right'>{after}</td></tr>"
             for what, before, after in self.figures()
         )
-        payback = "never (no saving)" if not math.isfinite(r.payback_years) else f"{r.payback_years:.1f} years"
+        if math.isfinite(r.payback_years):
+            payback = _("{years} years", years=wording.decimal(r.payback_years))
+        else:
+            payback = _("never (no saving)")
+        caption, before, after = _("One year of lighting"), _("Before"), _("After")
+        summary = _(
+            "Savings {savings} € a year; investment {investment} €; simple payback {payback}.",
+            savings=_thousands(r.savings_eur), investment=_thousands(r.investment_eur), payback=payback,
+        )
         table = (
-            "<table><caption>One year of lighting</caption><thead><tr><th></th><th>Before</th><th>After</th></tr></thead>"
+            f"<table><caption>{html.escape(caption)}</caption><thead><tr><th></th><th>{html.escape(before)}</th>"
+            f"<th>{html.escape(after)}</th></tr></thead>"
             f"<tbody>{rows}</tbody></table>"
-            f"<p>Savings {_thousands(r.savings_eur)} € a year; investment {_thousands(r.investment_eur)} €; "
-            f"simple payback {html.escape(payback)}.</p>"
+            f"<p>{html.escape(summary)}</p>"
         )
         message = alert_html(self.message) if self.message else ""
         self.verdict.value = f'{message}<p style="font-size:1.05em" role="status">{html.escape(r.verdict)}</p>{table}'
@@ -923,16 +1003,22 @@ class LightingSimulator:
         a = self.current
         base = self.assumptions
         items = [
-            f"Light points: {_thousands(a.old.points)} before, {_thousands(a.new.points)} after (assumption: a town of about 10 000 people).",
-            f"Old lamps: {a.old.watts_per_point:g} W per point, lamp and ballast (assumption: sodium lamps).",
-            f"LED lamps: {a.new.watts_per_point:g} W per point (slider; the model's default, {base.new.watts_per_point:g} W, "
-            "is an assumption inside the 60–70 % savings that sector sources quote).",
-            f"Lamps on from sunset to sunrise at {html.escape(a.place.name)}, every night of {a.year} (a photocell); "
-            f"{html.escape(self.profile_used.description)} after the retrofit, full power before.",
-            f"Electricity price: {a.tariff_eur_per_kwh:.2f} € per kWh (assumption; tariffs vary by contract and year).",
-            f"Emission factor: {a.emission_g_per_kwh:g} g CO2e per kWh (assumption: the RTE figure for electricity produced "
-            "in France in 2023 is 32; an inventory must use Base Carbone's consumption factor, not retrieved here).",
-            f"Investment: {_thousands(a.investment_eur_per_point)} € per light point (assumption, unconfirmed).",
-            "Simple payback = investment ÷ yearly savings: no discounting, maintenance or change of price.",
+            _("Light points: {before} before, {after} after (assumption: a town of about {people} people).",
+              before=_thousands(a.old.points), after=_thousands(a.new.points), people=_thousands(10_000)),
+            _("Old lamps: {watts} W per point, lamp and ballast (assumption: sodium lamps).", watts=wording.short(a.old.watts_per_point)),
+            _("LED lamps: {watts} W per point (slider; the model's default, {default} W, "
+              "is an assumption inside the 60–70 % savings that sector sources quote).",
+              watts=wording.short(a.new.watts_per_point), default=wording.short(base.new.watts_per_point)),
+            _("Lamps on from sunset to sunrise at {place}, every night of {year} (a photocell); "
+              "{profile} after the retrofit, full power before.",
+              place=html.escape(a.place.name), year=a.year, profile=html.escape(self.profile_used.description)),
+            _("Electricity price: {price} € per kWh (assumption; tariffs vary by contract and year).",
+              price=wording.decimal(a.tariff_eur_per_kwh, 2)),
+            _("Emission factor: {factor} g CO2e per kWh (assumption: the RTE figure for electricity produced "
+              "in France in 2023 is 32; an inventory must use Base Carbone's consumption factor, not retrieved here).",
+              factor=wording.short(a.emission_g_per_kwh)),
+            _("Investment: {amount} € per light point (assumption, unconfirmed).", amount=_thousands(a.investment_eur_per_point)),
+            _("Simple payback = investment ÷ yearly savings: no discounting, maintenance or change of price."),
         ]
-        return "<details open><summary>Assumptions of these figures</summary><ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul></details>"
+        summary = _("Assumptions of these figures")
+        return f"<details open><summary>{summary}</summary><ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul></details>"

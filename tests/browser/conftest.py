@@ -5,6 +5,7 @@ folder where the test run leaves screenshots for a person to look at."""
 from __future__ import annotations
 
 import functools
+import sys
 import http.server
 import threading
 from pathlib import Path
@@ -15,6 +16,9 @@ from scripts.site_pages import CHROMIUM, CHROMIUM_ARGS
 from scripts.start_course import CourseSiteHandler
 from tests.conftest import COURSE_ROOT
 
+sys.path.insert(0, str(COURSE_ROOT / "book" / "_ext"))
+import site_languages as languages  # noqa: E402,F401 (the editions of the site, for the browser tests)
+
 AXE = COURSE_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = COURSE_ROOT / "_build" / "screenshots"
 
@@ -23,7 +27,7 @@ SCREENSHOTS = COURSE_ROOT / "_build" / "screenshots"
 def site_url(built_site) -> str:
     """The built site, served on a free port of 127.0.0.1 for the whole session."""
     assert built_site.returncode == 0, f"the site did not build:\n{built_site.log[-3000:]}"
-    handler = functools.partial(CourseSiteHandler, directory=str(built_site.html))
+    handler = functools.partial(CourseSiteHandler, directory=str(built_site.site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

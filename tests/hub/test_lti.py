@@ -61,17 +61,18 @@ class Platform:
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
-    def launch(self, hub_url: str, email: str, role: str) -> HubUser:
+    def launch(self, hub_url: str, email: str, role: str, locale: str | None = None) -> HubUser:
         """A person clicks the course's activity in the platform; return them logged in to the hub."""
-        user, back = self.launch_response(hub_url, email, role)
+        user, back = self.launch_response(hub_url, email, role, locale)
         assert back.status_code == 302, back.text[:500]
         assert any(c.name.startswith("jupyterhub-hub-login") for c in user.session.cookies), "no login cookie"
         user.name = user.session.get(f"{hub_url}/hub/api/user", headers={
             "X-XSRFToken": user._xsrf("/hub/api")}).json()["name"]
         return user
 
-    def launch_response(self, hub_url: str, email: str, role: str):
-        """A person clicks the course's activity; return them and the hub's answer to the launch."""
+    def launch_response(self, hub_url: str, email: str, role: str, locale: str | None = None):
+        """A person clicks the course's activity; return them and the hub's answer to the launch.
+        ``locale``: the user's language in the platform, sent as the launch presentation's locale."""
         user = HubUser(hub_url, name="", password="")
         start = user.session.post(f"{hub_url}/hub/lti13/oauth_login", allow_redirects=False, data={
             "iss": ISSUER, "login_hint": email, "target_link_uri": f"{hub_url}/hub/home",
@@ -91,6 +92,8 @@ class Platform:
             "https://purl.imsglobal.org/spec/lti/claim/roles": [role],
             "https://purl.imsglobal.org/spec/lti/claim/context": CONTEXT,
         }
+        if locale:
+            claims["https://purl.imsglobal.org/spec/lti/claim/launch_presentation"] = {"locale": locale}
         id_token = jwt.encode(claims, self.key, algorithm="RS256", headers={"kid": "platform-key-1"})
         back = user.session.post(request["redirect_uri"][0], allow_redirects=False,
                                  data={"id_token": id_token, "state": request["state"][0]})
@@ -179,3 +182,39 @@ def test_an_instructor_who_launches_again_as_a_learner_loses_the_formgrader(lti_
     again.create_token()
     assert again.model()["groups"] == [f"nbgrader-{COURSE}"]
     assert again.formgrader("GET", COURSE, "api/assignments").status_code == 403, "a former instructor kept the formgrader"
+
+
+#: What a learner's kernel says about the course's language: the language, and an amount as the
+#: course's widgets and figures write it.
+LANGUAGE_PROBE = ("from modules.common.i18n import language\n"
+                  "from modules.common.formatting import format_euros\n"
+                  "print(language(), format_euros(28_357_095))")
+TRANSLATION_SETTINGS = "lab/api/settings/@jupyterlab/translation-extension:plugin"
+
+
+def test_a_learner_whose_platform_speaks_french_gets_the_course_in_french_until_they_choose_english(lti_hub):
+    hub, platform, created = lti_hub
+    learner = platform.launch(hub.url, "camille.martin@example.fr", LEARNER_ROLE, locale="fr-FR")
+    created.append(learner.name)
+    learner.create_token()
+    learner.start_server()
+    learner.wait_until_ready()
+    assert learner.run_code(LANGUAGE_PROBE).strip() == "fr 28,4\u202fM€"
+    # JupyterLab in French is on offer (its language pack), and the learner's own choice wins.
+    languages = learner.server("GET", "lab/api/translations").json()["data"]
+    assert "fr_FR" in languages, sorted(languages)
+    chosen = learner.server("PUT", TRANSLATION_SETTINGS, json={"raw": '{"locale": "en"}'})
+    assert chosen.status_code == 204, chosen.text[:300]
+    assert learner.run_code(LANGUAGE_PROBE).strip() == "en 28.4 M€"
+    learner.stop_server()
+
+
+def test_a_launch_without_a_locale_leaves_the_course_in_english(lti_hub):
+    hub, platform, created = lti_hub
+    learner = platform.launch(hub.url, "alex.smith@example.org", LEARNER_ROLE)
+    created.append(learner.name)
+    learner.create_token()
+    learner.start_server()
+    learner.wait_until_ready()
+    assert learner.run_code(LANGUAGE_PROBE).strip() == "en 28.4 M€"
+    learner.stop_server()

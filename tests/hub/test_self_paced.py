@@ -49,6 +49,8 @@ TEACHER = "hubtest-teacher"
 ANA, BO, CY = "hubtest-learner1", "hubtest-learner2", "hubtest-learner3"
 COHORT = {"courses": {COURSE: {"instructors": [TEACHER], "learners": [ANA, BO, CY]}}}
 ASSIGNMENTS = ["budgeting_01", "project_management_01", "smart_towns_01", "open_data_01"]
+#: The French edition of Module 1's exercise: Cy does it in French.
+FRENCH = "budgeting_01_fr"
 #: Cy's limit on open_data_01: two quick gradings, then one every 30 minutes.
 LIMITED = {"open_data_01": {"tokens": 2, "refill_minutes": 30}}
 FEEDBACK_WAIT = 120  # seconds: far above the few seconds a grading takes, for a loaded CI machine
@@ -84,7 +86,7 @@ def loop_hub(hub_machine_lock):
                 people[name].launch(link)
             # JupyterLab opens the lesson the link names (what the browser does after the pull).
             people[ANA].read_file("course/book/budgeting/01-anatomy.md")
-            for assignment in ASSIGNMENTS:
+            for assignment in ASSIGNMENTS + [FRENCH]:
                 people[TEACHER].formgrader_action(COURSE, f"assignment/{assignment}/assign")
                 people[TEACHER].formgrader_action(COURSE, f"assignment/{assignment}/release")
             yield hub, state, people
@@ -476,3 +478,37 @@ def test_an_instructor_can_switch_instant_feedback_off_for_an_exercise(loop_hub,
     submit(cy, "project_management_01", "right")
     latest = wait_for(cy, "project_management_01", 1)["submissions"][0]
     assert latest["state"] == "off" and "your instructor collects and grades it" in latest["message"]
+
+
+@pytest.fixture(scope="module")
+def in_french(loop_hub):
+    """Cy does Module 1's exercise in French: first as fetched, then answered."""
+    _, _, people = loop_hub
+    cy = people[CY]
+    submit(cy, FRENCH, "unanswered")
+    record = {"unanswered": wait_for(cy, FRENCH, 1)}
+    submit(cy, FRENCH, "right")
+    record["right"] = wait_for(cy, FRENCH, 2)
+    record["progress"] = progress(cy)
+    return record
+
+
+def test_the_french_exercise_gets_its_feedback_in_french(in_french):
+    tests = in_french["unanswered"]["latest"]["tests"]
+    messages = [test["message"] for test in tests if not test["passed"] and not test["score_only"]]
+    assert any("Vous n’avez pas encore répondu à cette partie" in message for message in messages), messages
+    assert not any(english in message for message in messages for english in ("This part", "Your code", "A check")), messages
+
+
+def test_a_learner_passes_a_module_in_french_as_in_english(in_french):
+    first = module(in_french["progress"], FRENCH)
+    assert first["number"] == 1 and first["submitted"] and first["automatic"] == 20, first
+
+
+def test_the_instructor_sees_which_language_each_learner_used(loop_hub, in_french):
+    _, _, people = loop_hub
+    rows = list(csv.DictReader(io.StringIO(people[TEACHER].service("GET", SERVICE, "cohort.csv",
+                                                                   params={"names": "1"}).text)))
+    languages = {(row["learner"], row["module"]): (row["assignment"], row["language"]) for row in rows}
+    assert languages[(CY, "1")] == (FRENCH, "fr")
+    assert languages[(ANA, "1")] == ("budgeting_01", "en")

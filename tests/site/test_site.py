@@ -24,8 +24,8 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 def html_pages(site) -> list[Path]:
-    """The pages of the site (not the theme's template fragments kept in _static/)."""
-    return sorted(path for path in site.html.rglob("*.html") if "_static" not in path.relative_to(site.html).parts)
+    """The pages of the site, both editions (not the theme's template fragments kept in _static/)."""
+    return sorted(path for path in site.site.rglob("*.html") if "_static" not in path.relative_to(site.site).parts)
 
 
 def soup(path: Path) -> BeautifulSoup:
@@ -61,8 +61,8 @@ def site_text_files(site) -> list[Path]:
     """Every file of the site a learner can read as text: pages, sources, notebooks, scripts of the search index."""
     suffixes = {".html", ".ipynb", ".md", ".txt", ".js", ".json", ".py"}
     skip = {"_static"}
-    return [path for path in site.html.rglob("*")
-            if path.is_file() and path.suffix in suffixes and not (set(path.relative_to(site.html).parts[:1]) & skip)]
+    return [path for path in site.site.rglob("*")
+            if path.is_file() and path.suffix in suffixes and not (set(path.relative_to(site.site).parts[1:2]) & skip)]
 
 
 def readable_text(path: Path) -> str:
@@ -84,13 +84,13 @@ def test_no_page_of_the_site_contains_a_solution_or_a_hidden_test(built_site):
     leaks = []
     for path in site_text_files(built_site):
         for secret, text in leaks_in_text(readable_text(path), secrets):
-            leaks.append(f"{path.relative_to(built_site.html)}: {secret.kind} of {secret.cell_id}: {text[:80]!r}")
+            leaks.append(f"{path.relative_to(built_site.site)}: {secret.kind} of {secret.cell_id}: {text[:80]!r}")
     assert leaks == [], "secret content of the exercises reached the site:\n" + "\n".join(leaks)
 
 
 def test_exercise_pages_offer_the_learner_version_without_solutions(built_site):
     secrets = secrets_of_course(COURSE_ROOT / "exercises" / "source")
-    released = sorted((built_site.html / "_exercises").rglob("*.ipynb"))
+    released = sorted(built_site.site.glob("*/_exercises/**/*.ipynb"))
     assert released, "no learner version of any exercise was published"
     for notebook in released:
         text = notebook.read_text(encoding="utf-8")
@@ -129,12 +129,12 @@ def test_no_page_loads_a_script_style_or_font_from_another_host(built_site):
     for path in html_pages(built_site):
         for address in external_references(soup(path)):
             if is_external(address):
-                offenders.append(f"{path.relative_to(built_site.html)}: {address}")
-    for stylesheet in built_site.html.rglob("*.css"):
+                offenders.append(f"{path.relative_to(built_site.site)}: {address}")
+    for stylesheet in built_site.site.rglob("*.css"):
         text = stylesheet.read_text(encoding="utf-8", errors="replace")
         for address in re.findall(r"url\(\s*['\"]?([^'\")]+)", text) + re.findall(r"@import\s+['\"]([^'\"]+)", text):
             if is_external(address):
-                offenders.append(f"{stylesheet.relative_to(built_site.html)}: {address}")
+                offenders.append(f"{stylesheet.relative_to(built_site.site)}: {address}")
     assert offenders == [], "the site loads resources from other hosts:\n" + "\n".join(sorted(set(offenders)))
 
 
@@ -156,7 +156,7 @@ def test_no_inline_script_of_a_page_names_another_host(built_site):
                 continue
             for address in ADDRESS.findall(script.get_text()):
                 if is_external(address):
-                    offenders.append(f"{path.relative_to(built_site.html)}: {address}")
+                    offenders.append(f"{path.relative_to(built_site.site)}: {address}")
     assert offenders == [], "inline scripts of the site name other hosts:\n" + "\n".join(sorted(set(offenders)))
 
 
@@ -164,7 +164,7 @@ def test_no_page_carries_the_thebe_configuration(built_site):
     for path in html_pages(built_site):
         text = path.read_text(encoding="utf-8")
         found = [marker for marker in THEBE_MARKERS if marker in text]
-        assert found == [], f"{path.relative_to(built_site.html)} still carries sphinx-thebe's {found}"
+        assert found == [], f"{path.relative_to(built_site.site)} still carries sphinx-thebe's {found}"
 
 
 def test_pages_draw_icons_with_the_theme_webfont_not_its_script(built_site):
@@ -189,7 +189,7 @@ def test_mathjax_loads_only_on_pages_that_show_math(built_site):
         loads = any(urlparse(script["src"]).path.endswith(mathjax) for script in page.find_all("script", src=True))
         shows_math = page.find(class_="math") is not None
         assert loads == shows_math, (
-            f"{path.relative_to(built_site.html)} {'loads' if loads else 'does not load'} MathJax "
+            f"{path.relative_to(built_site.site)} {'loads' if loads else 'does not load'} MathJax "
             f"but {'shows' if shows_math else 'shows no'} math"
         )
 
@@ -203,7 +203,7 @@ def test_every_local_script_and_stylesheet_of_a_page_exists(built_site):
                 continue
             target = (path.parent / parsed.path).resolve()
             if not target.exists():
-                missing.append(f"{path.relative_to(built_site.html)}: {address}")
+                missing.append(f"{path.relative_to(built_site.site)}: {address}")
     assert missing == [], "pages refer to files the site does not have:\n" + "\n".join(sorted(set(missing)))
 
 

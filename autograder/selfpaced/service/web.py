@@ -21,12 +21,15 @@ import urllib.parse
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from jupyterhub.services.auth import HubOAuthCallbackHandler
+from markupsafe import Markup
 from tornado import httpclient, ioloop, web
 
 from autograder.course import Course, CourseError
+from autograder.messages import _, language, number
 from autograder.selfpaced.outline import read_outline
 from autograder.selfpaced.progress import CourseProgress
 from autograder.selfpaced.service import handlers
+from autograder.selfpaced.service.language import ARGUMENT, LANGUAGES, NAMES
 from autograder.selfpaced.settings import SelfPaced
 from autograder.selfpaced.store import store_of
 
@@ -44,7 +47,8 @@ class ServiceContext:
         self.prefix = prefix if prefix.endswith("/") else prefix + "/"
         self.templates = Environment(loader=PackageLoader("autograder.selfpaced.service", "templates"),
                                      autoescape=select_autoescape(default=True), undefined=StrictUndefined)
-        self.templates.filters["points"] = lambda value: "–" if value is None else f"{value:g}"
+        self.templates.filters["points"] = lambda value: "–" if value is None else number(value)
+        self.templates.globals.update(page_text(), language_links={code: f"?{ARGUMENT}={code}" for code in LANGUAGES})
 
     def progress(self) -> CourseProgress:
         """A fresh reading of the gradebook and the store (one per request)."""
@@ -62,6 +66,21 @@ class ServiceContext:
             log.warning("Could not read the course's group from the hub: %s", error)
             return []
         return sorted(json.loads(response.body).get("users", []))
+
+
+def translated(message: str, **values) -> Markup:
+    """``_`` of the templates: ``message`` in the language now, its ``{fields}`` filled with ``values``.
+
+    The catalogue's text is the template's own (it may hold markup, as the template would);
+    the values are escaped, as everything else a template shows.
+    """
+    return Markup(_(message)).format(**values)
+
+
+def page_text() -> dict:
+    """What every template may use to speak the page's language (a handler renders inside
+    ``speaking(language)``): ``_``, ``current_language()``, and the names of the languages."""
+    return {"_": translated, "current_language": language, "language_names": NAMES}
 
 
 def application(context: ServiceContext) -> web.Application:

@@ -17,42 +17,68 @@ from collections.abc import Mapping
 import pandas as pd
 
 from modules.budgeting import model
+from modules.budgeting.model import wording
 from modules.common.formatting import format_euros
+from modules.common.i18n import N_, translator
 from modules.common.views import plotting
 from modules.common.views.tables import FullTable
 
-#: The credit that every figure of the lesson carries (the files are under the GPL-3.0).
-DATA_CREDIT = "Data: Ville de Lanester, GPL-3.0."
+_ = translator(__name__)
+
+#: The credit that every figure of the lesson carries (the files are under the GPL-3.0); translate it with ``_``.
+DATA_CREDIT = N_("Data: Ville de Lanester, GPL-3.0.")
 
 MINUS = "\u2212"
 
 #: The assumptions of the projection that a :class:`~modules.budgeting.model.Policy` holds, in the
 #: order of the lesson's table: field → (what it is, where the baseline's value comes from).
 #: ``{other_spending_change}`` and ``{dgf}`` are filled from the model's readings of the data.
+#: In English (marked with ``N_``), shown in the learner's language.
 POLICY_ASSUMPTIONS = {
     "tax_base_growth": (
-        "Growth of the direct taxes' base (rates unchanged)",
-        "rec_fonct.csv: direct taxes +2.21 % in 2019 with no change of rate (the State's yearly "
-        "revaluation of the base, and new residents)",
+        N_("Growth of the direct taxes' base (rates unchanged)"),
+        N_("rec_fonct.csv: direct taxes +2.21 % in 2019 with no change of rate (the State's yearly "
+           "revaluation of the base, and new residents)"),
     ),
-    "staff_cost_growth": ("Growth of staff costs", "dep_fonct.csv: payroll +1.49 % in 2019"),
+    "staff_cost_growth": (N_("Growth of staff costs"), N_("dep_fonct.csv: payroll +1.49 % in 2019")),
     "other_spending_growth": (
-        "Growth of other operating spending",
-        "dep_fonct.csv: general costs +6.53 % and grants paid −6.90 % in 2019, read together because part "
-        "of the swimming-pool grant became a fee: {other_spending_change}",
+        N_("Growth of other operating spending"),
+        N_("dep_fonct.csv: general costs +6.53 % and grants paid −6.90 % in 2019, read together because part "
+           "of the swimming-pool grant became a fee: {other_spending_change}"),
     ),
     "other_revenue_growth": (
-        "Growth of other taxes, fees and rents",
-        "rec_fonct.csv: municipal fees raised by 1 % in 2019",
+        N_("Growth of other taxes, fees and rents"),
+        N_("rec_fonct.csv: municipal fees raised by 1 % in 2019"),
     ),
-    "grant_trend": ("Change of State grants", "dgf_evolution.csv: DGF {dgf}"),
-    "investment": ("Works and equipment each year", "dep_invest.csv: the 2019 programme"),
-    "borrowing_rate": ("Interest rate of new loans", "an assumption: the files give no loan terms"),
-    "loan_duration": ("Duration of new loans", "an assumption: a usual length for local loans"),
+    "grant_trend": (N_("Change of State grants"), N_("dgf_evolution.csv: DGF {dgf}")),
+    "investment": (N_("Works and equipment each year"), N_("dep_invest.csv: the 2019 programme")),
+    "borrowing_rate": (N_("Interest rate of new loans"), N_("an assumption: the files give no loan terms")),
+    "loan_duration": (N_("Duration of new loans"), N_("an assumption: a usual length for local loans")),
 }
 
 
 # -- formatting -------------------------------------------------------------------------------
+
+
+#: The columns of a repayment table (:func:`model.debt_schedule`) as headers, shown translated.
+SCHEDULE_COLUMNS = {
+    "opening_debt": N_("opening debt"),
+    "annuity": N_("annuity"),
+    "interest": N_("interest"),
+    "capital": N_("capital"),
+    "closing_debt": N_("closing debt"),
+    "year": N_("year"),
+}
+
+
+def m2(amount: float) -> str:
+    """An amount in M€ with two decimals, without the unit: ``4274923`` → ``'4.27'`` (``'4,27'`` in French)."""
+    return wording.decimal(amount / 1e6, 2)
+
+
+def k1(amount: float) -> str:
+    """An amount in k€ with one decimal, without the unit: ``12345`` → ``'12.3'`` (``'12,3'`` in French)."""
+    return wording.decimal(amount / 1e3, 1)
 
 
 def euros(amount: float) -> str:
@@ -62,36 +88,37 @@ def euros(amount: float) -> str:
 
 def millions(amount: float) -> str:
     """An amount in M€ with two decimals and a real minus sign: ``-370000`` → ``'−0.37'``."""
-    return f"{amount / 1e6:.2f}".replace("-", MINUS)
+    return wording.decimal(amount / 1e6, 2).replace("-", MINUS)
 
 
 def years_text(value: float | None) -> str:
     """A debt capacity in years with one decimal, or ``'no meaning'`` when savings are zero or negative."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "no meaning"
-    return f"{value:.1f}"
+        return _("no meaning")
+    return wording.decimal(value, 1)
 
 
 def rate_text(field: str, value: float) -> str:
     """A policy value as the lesson writes it: ``'+2.21 %/year'``, ``'0 %/year (flat)'``, ``'4.7 M€/year'``, ``'15 years'``."""
     if field == "investment":
-        return f"{value / 1e6:.1f} M€/year"
+        return _("{amount} M€/year", amount=wording.decimal(value / 1e6, 1))
     if field == "loan_duration":
-        return f"{int(value)} years"
+        return _("{years} years", years=int(value))
     if field == "borrowing_rate":
-        return f"{round(value * 100, 2):g} %"
+        return _("{rate} %", rate=wording.general(round(value * 100, 2)))
     if value == 0:
-        return "0 %/year (flat)"
-    return f"{value * 100:+.2f}".rstrip("0").rstrip(".").replace("-", MINUS) + " %/year"
+        return _("0 %/year (flat)")
+    rate = wording.signed(value * 100, 2).rstrip("0").rstrip(".,").replace("-", MINUS)
+    return _("{rate} %/year", rate=rate)
 
 
 def percent(share: float, digits: int = 0) -> str:
     """A share as the lesson writes it, with a space before the sign: ``0.384`` → ``'38 %'``."""
-    return f"{share * 100:.{digits}f} %"
+    return wording.spaced_percent(share, digits)
 
 
 def _first_year(index) -> str:
-    return str(index[0]) if len(index) else "none"
+    return str(index[0]) if len(index) else _("none")
 
 
 def _outcome(frame: pd.DataFrame) -> str:
@@ -99,9 +126,14 @@ def _outcome(frame: pd.DataFrame) -> str:
     last = frame["debt_capacity_years"].iloc[-1]
     ratio = None if math.isnan(last) else float(last)
     broken = frame.index[~frame["golden_rule_respected"]]
-    rule = f"golden rule broken from {broken[0]}" if len(broken) else "golden rule kept"
-    shown = "no meaning" if ratio is None else f"{ratio:.1f} years"
-    return f"{shown} ({model.alert_level(ratio)}), {rule}"
+    rule = _("golden rule broken from {year}", year=broken[0]) if len(broken) else _("golden rule kept")
+    shown = _("no meaning") if ratio is None else _("{years} years", years=wording.decimal(ratio, 1))
+    return _("{ratio} ({reading}), {rule}", ratio=shown, reading=reading(ratio), rule=rule)
+
+
+def reading(ratio: float | None) -> str:
+    """The practitioners' reading of a debt capacity (:func:`model.alert_level`), in the learner's language."""
+    return _(model.ALERT_LEVELS[model.alert_level(ratio)])
 
 
 # -- gross and net savings ----------------------------------------------------------------------
@@ -109,16 +141,16 @@ def _outcome(frame: pd.DataFrame) -> str:
 def waterfall_chart(budget: model.Budget, gross: float, net: float) -> plotting.AccessibleFigure:
     """From real operating revenue to net savings, step by step, in M€ (``gross`` and ``net`` in €)."""
     steps = [
-        ("Operating revenue", budget.operating_revenue, "total"),
-        ("Staff costs", -budget.staff_costs, "step"),
-        ("Other operating costs", -budget.other_operating_expenses, "step"),
-        ("Interest", -budget.interest, "step"),
-        ("Gross savings", gross, "total"),
-        ("Capital repaid", -budget.capital_repaid, "step"),
-        ("Net savings", net, "total"),
+        (_("Operating revenue"), budget.operating_revenue, "total"),
+        (_("Staff costs"), -budget.staff_costs, "step"),
+        (_("Other operating costs"), -budget.other_operating_expenses, "step"),
+        (_("Interest"), -budget.interest, "step"),
+        (_("Gross savings"), gross, "total"),
+        (_("Capital repaid"), -budget.capital_repaid, "step"),
+        (_("Net savings"), net, "total"),
     ]
     fig, ax = plotting.new_figure(
-        f"From revenue to net savings, Lanester {budget.year}", "Step", "Million euros (M€)", size=(7.5, 4.2)
+        _("From revenue to net savings, Lanester {year}", year=budget.year), _("Step"), _("Million euros (M€)"), size=(7.5, 4.2)
     )
     level = 0.0
     for position, (label, amount, kind) in enumerate(steps):
@@ -129,21 +161,22 @@ def waterfall_chart(budget: model.Budget, gross: float, net: float) -> plotting.
             ax.bar(position, amount / 1e6, bottom=level / 1e6, color=plotting.PALETTE["orange"])
             top = level
             level += amount
-        text = f"{amount / 1e6:+.2f}" if kind == "step" else f"{amount / 1e6:.2f}"
+        text = wording.signed(amount / 1e6, 2) if kind == "step" else wording.decimal(amount / 1e6, 2)
         ax.text(position, max(top, 0.0) / 1e6 + 0.4, text.replace("-", MINUS), ha="center", fontsize=9)
     ax.set_ylim(min(0.0, net / 1e6 * 1.2), budget.operating_revenue / 1e6 * 1.12)  # room for the labels
-    ax.set_xticks(range(len(steps)), [label for label, _, _ in steps], rotation=25, ha="right")
+    ax.set_xticks(range(len(steps)), [label for label, _amount, _kind in steps], rotation=25, ha="right")
     ax.grid(axis="x", visible=False)
     return plotting.show(
         fig,
-        alt=(
-            f"Waterfall chart for Lanester in {budget.year}, in million euros: operating revenue "
-            f"{budget.operating_revenue / 1e6:.2f}, minus staff costs {budget.staff_costs / 1e6:.2f}, "
-            f"other operating costs {budget.other_operating_expenses / 1e6:.2f} and interest {budget.interest / 1e6:.2f}, "
-            f"leaves gross savings of {gross / 1e6:.2f}; minus capital repaid {budget.capital_repaid / 1e6:.2f} "
-            f"leaves net savings of {net / 1e6:.2f}."
+        alt=_(
+            "Waterfall chart for Lanester in {year}, in million euros: operating revenue "
+            "{revenue}, minus staff costs {staff}, other operating costs {other} and interest {interest}, "
+            "leaves gross savings of {gross}; minus capital repaid {capital} leaves net savings of {net}.",
+            year=budget.year, revenue=m2(budget.operating_revenue), staff=m2(budget.staff_costs),
+            other=m2(budget.other_operating_expenses), interest=m2(budget.interest), gross=m2(gross),
+            capital=m2(budget.capital_repaid), net=m2(net),
         ),
-        caption=f"Blue bars are levels, orange bars what each step takes away. {DATA_CREDIT}",
+        caption=_("Blue bars are levels, orange bars what each step takes away. {credit}", credit=_(DATA_CREDIT)),
     )
 
 
@@ -160,46 +193,50 @@ def debt_estimate_table(estimates: Mapping[int, model.Budget], ratios: Mapping[i
     for remaining in sorted(estimates):
         budget = estimates[remaining]
         ratio = ratios[remaining]
-        labels.append(f"{remaining} (the course's assumption)" if remaining == assumed else str(remaining))
+        labels.append(_("{years} (the course's assumption)", years=remaining) if remaining == assumed else str(remaining))
         rows.append(
             {
-                f"debt on 1 January {budget.year}": euros(budget.outstanding_debt),
-                f"debt on 31 December {budget.year}": euros(budget.year_end_debt),
-                "debt capacity (years)": years_text(ratio),
-                "reading": model.alert_level(ratio),
+                _("debt on 1 January {year}", year=budget.year): euros(budget.outstanding_debt),
+                _("debt on 31 December {year}", year=budget.year): euros(budget.year_end_debt),
+                _("debt capacity (years)"): years_text(ratio),
+                _("reading"): reading(ratio),
             }
         )
-    return pd.DataFrame(rows, index=pd.Index(labels, name="assumed remaining life of the debt (years)"))
+    return pd.DataFrame(rows, index=pd.Index(labels, name=_("assumed remaining life of the debt (years)")))
 
 
 # -- loans --------------------------------------------------------------------------------------
 
 def repayment_table(schedule: pd.DataFrame, rows: tuple[int, ...] = (0, 1, 2, -3, -2, -1)) -> pd.DataFrame:
     """The first and last years of a repayment table (:func:`model.debt_schedule`), in k€ with one decimal."""
-    return (schedule / 1e3).round(1).rename(columns=lambda name: f"{name.replace('_', ' ')} (k€)").iloc[list(rows)]
+    return (schedule / 1e3).round(1).rename(columns=lambda name: _("{column} (k€)", column=_(SCHEDULE_COLUMNS.get(name, name.replace("_", " "))))).iloc[list(rows)]
 
 
 def repayment_chart(schedule: pd.DataFrame) -> plotting.AccessibleFigure:
     """Stacked bars of the capital and the interest of each year's annuity (``schedule``: :func:`model.debt_schedule`)."""
     principal = schedule["opening_debt"].iloc[0]
-    rate = f"{round(schedule['interest'].iloc[0] / principal * 100, 2):g} %"
+    rate = _("{rate} %", rate=wording.general(round(schedule["interest"].iloc[0] / principal * 100, 2)))
     first, last = schedule.index[0], schedule.index[-1]
     fig, ax = plotting.new_figure(
-        f"Repaying {principal / 1e6:.3f} M€ over {len(schedule)} years at {rate}", "Year", "Thousand euros (k€)"
+        _("Repaying {principal} M€ over {years} years at {rate}", principal=wording.decimal(principal / 1e6, 3), years=len(schedule), rate=rate),
+        _("Year"), _("Thousand euros (k€)"),
     )
-    ax.bar(schedule.index, schedule["capital"] / 1e3, color=plotting.PALETTE["blue"], label="Capital (investment section)")
-    ax.bar(schedule.index, schedule["interest"] / 1e3, bottom=schedule["capital"] / 1e3, color=plotting.PALETTE["orange"], label="Interest (operating section)")
+    ax.bar(schedule.index, schedule["capital"] / 1e3, color=plotting.PALETTE["blue"], label=_("Capital (investment section)"))
+    ax.bar(schedule.index, schedule["interest"] / 1e3, bottom=schedule["capital"] / 1e3, color=plotting.PALETTE["orange"], label=_("Interest (operating section)"))
     ax.legend(loc="lower right")
     ax.grid(axis="x", visible=False)
     return plotting.show(
         fig,
-        alt=(
-            f"Stacked bar chart of the yearly payment of a {principal / 1e6:.3f} M€ loan at {rate} over {len(schedule)} "
-            f"years, {first} to {last}: every bar is {schedule['annuity'].iloc[0] / 1e3:.1f} k€; interest falls from "
-            f"{schedule['interest'].iloc[0] / 1e3:.1f} k€ to {schedule['interest'].iloc[-1] / 1e3:.1f} k€ while capital rises "
-            f"from {schedule['capital'].iloc[0] / 1e3:.1f} k€ to {schedule['capital'].iloc[-1] / 1e3:.1f} k€."
+        alt=_(
+            "Stacked bar chart of the yearly payment of a {principal} M€ loan at {rate} over {years} "
+            "years, {first} to {last}: every bar is {annuity} k€; interest falls from "
+            "{interest_first} k€ to {interest_last} k€ while capital rises from {capital_first} k€ to {capital_last} k€.",
+            principal=wording.decimal(principal / 1e6, 3), rate=rate, years=len(schedule), first=first, last=last,
+            annuity=k1(schedule["annuity"].iloc[0]), interest_first=k1(schedule["interest"].iloc[0]),
+            interest_last=k1(schedule["interest"].iloc[-1]), capital_first=k1(schedule["capital"].iloc[0]),
+            capital_last=k1(schedule["capital"].iloc[-1]),
         ),
-        caption="A constant annuity: the bars keep the same height, the split between interest and capital moves.",
+        caption=_("A constant annuity: the bars keep the same height, the split between interest and capital moves."),
     )
 
 
@@ -214,18 +251,18 @@ def projection_table(projection: pd.DataFrame) -> pd.DataFrame:
     """
     table = pd.DataFrame(
         {
-            "gross savings (M€)": projection["gross_savings"].map(millions),
-            "capital repaid (M€)": projection["capital_repaid"].map(millions),
-            "net savings (M€)": projection["net_savings"].map(millions),
-            "own investment revenue (M€)": projection["investment_revenue"].map(millions),
-            "new loans (M€)": projection["new_borrowing"].map(millions),
-            "debt on 31 December (M€)": projection["debt"].map(millions),
-            "debt capacity (years)": projection["debt_capacity_years"].map(years_text),
-            "golden rule": projection["golden_rule_respected"].map({True: "respected", False: "broken"}),
+            _("gross savings (M€)"): projection["gross_savings"].map(millions),
+            _("capital repaid (M€)"): projection["capital_repaid"].map(millions),
+            _("net savings (M€)"): projection["net_savings"].map(millions),
+            _("own investment revenue (M€)"): projection["investment_revenue"].map(millions),
+            _("new loans (M€)"): projection["new_borrowing"].map(millions),
+            _("debt on 31 December (M€)"): projection["debt"].map(millions),
+            _("debt capacity (years)"): projection["debt_capacity_years"].map(years_text),
+            _("golden rule"): projection["golden_rule_respected"].map({True: _("respected"), False: _("broken")}),
         },
         index=projection.index,
     )
-    return table.rename_axis("year")
+    return table.rename_axis(_("year"))
 
 
 def debt_sensitivity_table(frames: Mapping[int, pd.DataFrame], assumed: int, ceiling: float = model.REFERENCE_CEILING_YEARS) -> pd.DataFrame:
@@ -242,18 +279,18 @@ def debt_sensitivity_table(frames: Mapping[int, pd.DataFrame], assumed: int, cei
         last = frame.index[-1]
         ratio = frame["debt_capacity_years"].iloc[-1]
         ratio = None if math.isnan(ratio) else float(ratio)
-        labels.append(f"{remaining} (the course's assumption)" if remaining == assumed else str(remaining))
+        labels.append(_("{years} (the course's assumption)", years=remaining) if remaining == assumed else str(remaining))
         rows.append(
             {
-                f"debt on 31 December {last} (M€)": millions(frame["debt"].iloc[-1]),
-                f"debt capacity {last} (years)": years_text(ratio),
-                "reading": model.alert_level(ratio),
-                f"first year above {ceiling:g} years": _first_year(frame.index[frame["debt_capacity_years"] > ceiling]),
-                "first year the golden rule breaks": _first_year(frame.index[~frame["golden_rule_respected"]]),
-                "first year of negative net savings": _first_year(frame.index[frame["net_savings"] < 0]),
+                _("debt on 31 December {year} (M€)", year=last): millions(frame["debt"].iloc[-1]),
+                _("debt capacity {year} (years)", year=last): years_text(ratio),
+                _("reading"): reading(ratio),
+                _("first year above {ceiling} years", ceiling=wording.general(ceiling)): _first_year(frame.index[frame["debt_capacity_years"] > ceiling]),
+                _("first year the golden rule breaks"): _first_year(frame.index[~frame["golden_rule_respected"]]),
+                _("first year of negative net savings"): _first_year(frame.index[frame["net_savings"] < 0]),
             }
         )
-    return pd.DataFrame(rows, index=pd.Index(labels, name="starting debt: capital repaid × (years)"))
+    return pd.DataFrame(rows, index=pd.Index(labels, name=_("starting debt: capital repaid × (years)")))
 
 
 def assumptions_table(
@@ -281,65 +318,73 @@ def assumptions_table(
     """
     recent = dgf.loc[dgf.index >= dgf.index.max() - 2]
     filled = {
-        "other_spending_change": f"{other_spending_change:+.2%}".replace("%", " %"),
-        "dgf": ", ".join(f"{amount / 1e6:.2f}" for amount in recent) + f" M€ in {recent.index.min()}–{recent.index.max()}",
+        "other_spending_change": wording.signed(other_spending_change * 100, 2) + wording.unit_space() + "%",
+        "dgf": _("{amounts} M€ in {first}–{last}", amounts=", ".join(m2(amount) for amount in recent),
+                 first=recent.index.min(), last=recent.index.max()),
     }
     last_year = next(iter(debt_frames.values())).index[-1]
-    effect_column = f"if it is wrong: debt capacity in {last_year}, golden rule"
+    assumption, baseline, origin = _("assumption"), _("value in the baseline"), _("where it comes from")
+    effect_column = _("if it is wrong: debt capacity in {year}, golden rule", year=last_year)
+
+    def effects(tested) -> str:
+        return "; ".join(
+            _("at {value}: {outcome}", value=rate_text(field, value), outcome=_outcome(frame)) for value, frame in tested
+        ) or _("not tested")
+
     rows = []
     for field, (label, source) in POLICY_ASSUMPTIONS.items():
         others = [(value, frame) for (name, value), frame in what_if.items() if name == field]
-        effect = "; ".join(f"at {rate_text(field, value)}: {_outcome(frame)}" for value, frame in others) or "not tested"
         row = {
-            "assumption": label,
-            "value in the baseline": rate_text(field, getattr(policy, field)),
-            "where it comes from": source.format(**filled),
-            effect_column: effect,
+            assumption: _(label),
+            baseline: rate_text(field, getattr(policy, field)),
+            origin: _(source, **filled),
+            effect_column: effects(others),
         }
         if what_if_long_debt is not None:
             long_others = [(value, frame) for (name, value), frame in what_if_long_debt.items() if name == field]
-            row[f"the same, debt = capital repaid × {long_debt_years}"] = (
-                "; ".join(f"at {rate_text(field, value)}: {_outcome(frame)}" for value, frame in long_others) or "not tested"
-            )
+            row[_("the same, debt = capital repaid × {years}", years=long_debt_years)] = effects(long_others)
         rows.append(row)
     assumed = start.debt_estimate_years
-    debt_value = (
-        f"{euros(start.outstanding_debt)} on 1 January {start.year}"
-        + (f" (capital repaid × {assumed})" if assumed else "")
-    )
+    if assumed:
+        debt_value = _("{debt} on 1 January {year} (capital repaid × {assumed})",
+                       debt=euros(start.outstanding_debt), year=start.year, assumed=assumed)
+    else:
+        debt_value = _("{debt} on 1 January {year}", debt=euros(start.outstanding_debt), year=start.year)
     rows.append(
         {
-            "assumption": "Debt outstanding at the start",
-            "value in the baseline": debt_value,
-            "where it comes from": "an assumption: the files give the capital repaid, not the debt",
+            assumption: _("Debt outstanding at the start"),
+            baseline: debt_value,
+            origin: _("an assumption: the files give the capital repaid, not the debt"),
             effect_column: "; ".join(
-                f"with capital repaid × {years}: {_outcome(frame)}" for years, frame in sorted(debt_frames.items()) if years != assumed
+                _("with capital repaid × {years}: {outcome}", years=years, outcome=_outcome(frame))
+                for years, frame in sorted(debt_frames.items()) if years != assumed
             ),
         }
     )
     rows.append(
         {
-            "assumption": "The existing debt is repaid as in the start year",
-            "value in the baseline": (
-                f"{millions(start.capital_repaid)} M€ of capital a year until repaid, at "
-                f"{percent(start.interest / start.outstanding_debt, 1)} (interest ÷ debt)"
+            assumption: _("The existing debt is repaid as in the start year"),
+            baseline: _(
+                "{capital} M€ of capital a year until repaid, at {rate} (interest ÷ debt)",
+                capital=millions(start.capital_repaid), rate=percent(start.interest / start.outstanding_debt, 1),
             ),
-            "where it comes from": "dep_invest.csv and dep_fonct.csv; the rate follows from the debt estimate",
-            effect_column: "moves with the debt estimate (row above)",
+            origin: _("dep_invest.csv and dep_fonct.csv; the rate follows from the debt estimate"),
+            effect_column: _("moves with the debt estimate (row above)"),
         }
     )
     rows.append(
         {
-            "assumption": "Own investment revenue follows the same year's works",
-            "value in the baseline": f"{percent(start.investment_revenue / start.investment_spending)} of the works, as in {start.year}",
-            "where it comes from": "rec_invest.csv and dep_invest.csv",
-            effect_column: (
+            assumption: _("Own investment revenue follows the same year's works"),
+            baseline: _("{share} of the works, as in {year}",
+                        share=percent(start.investment_revenue / start.investment_spending), year=start.year),
+            origin: _("rec_invest.csv and dep_invest.csv"),
+            effect_column: _(
                 "not modelled: the FCTVA is paid one or two years after the spending for most communes, "
                 "so a rise in works needs more borrowing in its first years than the projection shows"
             ),
         }
     )
-    return FullTable(pd.DataFrame(rows).set_index("assumption").fillna("–"))
+    return FullTable(pd.DataFrame(rows).set_index(assumption).fillna("–"))
 
 
 # -- a learner's own commune ------------------------------------------------------------------
@@ -347,6 +392,6 @@ def assumptions_table(
 def account_fields_table(fields: Mapping[str, str], labels: Mapping[str, str]) -> FullTable:
     """The figures of the commune form (``labels``: field → short label) with where to find each one (``fields``)."""
     return FullTable(pd.DataFrame(
-        {"where to find it (M14/M57 chapters, DGFiP individual accounts)": [fields[name] for name in fields]},
-        index=pd.Index([f"{labels[name]} (k€)" for name in fields], name="figure in the form"),
+        {_("where to find it (M14/M57 chapters, DGFiP individual accounts)"): [_(fields[name]) for name in fields]},
+        index=pd.Index([_("{label} (k€)", label=_(labels[name])) for name in fields], name=_("figure in the form")),
     ))

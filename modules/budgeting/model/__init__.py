@@ -24,6 +24,7 @@ Contents, in the order of the lessons (one file each, all importable from here):
 
 from .datasets import AVIGNON, AVIGNON_FILE, LANESTER, SLUG  # noqa: F401
 from .indicators import (  # noqa: F401
+    ALERT_LEVELS,
     RED_YEARS,
     REFERENCE_CEILING_YEARS,
     VIGILANCE_YEARS,

@@ -5,8 +5,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from modules.common.i18n import translator
+
 from .indicators import REFERENCE_CEILING_YEARS, Budget
 from .projection import Policy, project_budget
+from .wording import decimal, general
+
+_ = translator(__name__)
 
 #: The constraints :func:`check_policy` tests, in the order it reports them within a year.
 CONSTRAINTS = ("gross savings", "debt capacity", "golden rule")
@@ -22,7 +27,7 @@ class Breach:
         ``"gross savings"`` (zero or negative: the debt capacity has no meaning), ``"debt capacity"``
         (above the ceiling) or ``"golden rule"`` (CGCT L1612-4, see ``golden_rule_holds``).
     message : str
-        What happens that year, in plain words, with the figures.
+        What happens that year, in plain words, with the figures, in the learner's language.
     """
 
     year: int
@@ -45,32 +50,44 @@ def check_policy(start: Budget, policy: Policy, *, until: int = 2030, ceiling: f
     Breaches are listed by year, then in the order of :data:`CONSTRAINTS`.
     """
     if not isinstance(start, Budget):
-        raise TypeError("start must be a Budget, for example model.lanester_2019().")
+        raise TypeError(_("start must be a Budget, for example model.lanester_2019()."))
     if not isinstance(policy, Policy):
-        raise TypeError("policy must be a model.Policy, for example model.Policy(tax_rate_change=0.01).")
+        raise TypeError(_("policy must be a model.Policy, for example model.Policy(tax_rate_change=0.01)."))
     if isinstance(until, bool) or not isinstance(until, int) or until <= start.year:
-        raise ValueError(f"until is {until!r}: give a year after the start year {start.year}, for example {start.year + 10}.")
+        raise ValueError(_(
+            "until is {value}: give a year after the start year {start}, for example {example}.",
+            value=repr(until), start=start.year, example=start.year + 10,
+        ))
     frame = project_budget(start, policy, until - start.year)
     breaches = []
     for year, row in frame.iloc[1:].iterrows():
         year = int(year)
         ratio = row["debt_capacity_years"]
         if row["gross_savings"] <= 0:
-            breaches.append(Breach(year, "gross savings", (
-                f"In {year} gross savings would be {row['gross_savings'] / 1e6:.2f} M€: the day-to-day budget no longer "
-                "pays for itself, so the debt could not be repaid from savings at all."
+            breaches.append(Breach(year, "gross savings", _(
+                "In {year} gross savings would be {gross} M€: the day-to-day budget no longer "
+                "pays for itself, so the debt could not be repaid from savings at all.",
+                year=year, gross=decimal(row["gross_savings"] / 1e6, 2),
             )))
         elif not math.isnan(ratio) and ratio > ceiling:
-            breaches.append(Breach(year, "debt capacity", (
-                f"In {year} the debt would take {ratio:.1f} years of gross savings to repay, above the {ceiling:g}-year limit set for this check."
+            breaches.append(Breach(year, "debt capacity", _(
+                "In {year} the debt would take {years} years of gross savings to repay, above the {ceiling}-year limit set for this check.",
+                year=year, years=decimal(ratio, 1), ceiling=general(ceiling),
             )))
         if not row["golden_rule_respected"]:
-            breaches.append(Breach(year, "golden rule", (
-                f"In {year} gross savings plus own investment revenue ({(row['gross_savings'] + row['investment_revenue']) / 1e6:.2f} M€) "
-                f"would not cover the capital repaid ({row['capital_repaid'] / 1e6:.2f} M€): a new loan would repay an old one, "
-                "which the golden rule (CGCT L1612-4) forbids."
-                if row["gross_savings"] >= 0 else
-                f"In {year} gross savings would be negative ({row['gross_savings'] / 1e6:.2f} M€): a loan would pay for running "
-                "costs, which the golden rule (CGCT L1612-4) forbids."
-            )))
+            if row["gross_savings"] >= 0:
+                message = _(
+                    "In {year} gross savings plus own investment revenue ({resources} M€) "
+                    "would not cover the capital repaid ({capital} M€): a new loan would repay an old one, "
+                    "which the golden rule (CGCT L1612-4) forbids.",
+                    year=year, resources=decimal((row["gross_savings"] + row["investment_revenue"]) / 1e6, 2),
+                    capital=decimal(row["capital_repaid"] / 1e6, 2),
+                )
+            else:
+                message = _(
+                    "In {year} gross savings would be negative ({gross} M€): a loan would pay for running "
+                    "costs, which the golden rule (CGCT L1612-4) forbids.",
+                    year=year, gross=decimal(row["gross_savings"] / 1e6, 2),
+                )
+            breaches.append(Breach(year, "golden rule", message))
     return breaches

@@ -7,6 +7,12 @@ from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
+from modules.common.i18n import N_, translator
+
+from .wording import euros_with_commas
+
+_ = translator(__name__)
+
 
 @dataclass(frozen=True)
 class Budget:
@@ -82,34 +88,37 @@ class Budget:
             value = getattr(self, field.name)
             if field.name == "year":
                 if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-                    raise TypeError(f"Budget.year must be a whole year such as 2019, not {value!r}.")
+                    raise TypeError(_("Budget.year must be a whole year such as 2019, not {value}.", value=repr(value)))
                 continue
             if field.name == "debt_estimate_years":
                 if value is not None and (isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1):
-                    raise ValueError(
-                        f"Budget.debt_estimate_years is {value!r}: give the whole number of years used to estimate the debt, "
-                        "or None when the debt outstanding is known."
-                    )
+                    raise ValueError(_(
+                        "Budget.debt_estimate_years is {value}: give the whole number of years used to estimate the debt, "
+                        "or None when the debt outstanding is known.",
+                        value=repr(value),
+                    ))
                 continue
             if field.name == "direct_taxes" and value is None:
                 continue
             _check_amount(f"Budget.{field.name}", value)
         if self.interest > 0 and self.outstanding_debt == 0:
-            raise ValueError(
+            raise ValueError(_(
                 "Budget.interest is positive but Budget.outstanding_debt is 0: interest is paid on a debt. "
                 "Give the debt outstanding on 1 January (encours de la dette)."
-            )
+            ))
         if self.direct_taxes is not None and self.direct_taxes > self.tax_revenue:
-            raise ValueError(
-                f"Budget.direct_taxes ({self.direct_taxes:,.0f} €) is larger than Budget.tax_revenue "
-                f"({self.tax_revenue:,.0f} €): the direct taxes are part of the tax revenue. Check both amounts."
-            )
+            raise ValueError(_(
+                "Budget.direct_taxes ({direct_taxes}) is larger than Budget.tax_revenue "
+                "({tax_revenue}): the direct taxes are part of the tax revenue. Check both amounts.",
+                direct_taxes=euros_with_commas(self.direct_taxes), tax_revenue=euros_with_commas(self.tax_revenue),
+            ))
         if self.capital_repaid > self.outstanding_debt:
-            raise ValueError(
-                f"Budget.capital_repaid ({self.capital_repaid:,.0f} €) is larger than the debt outstanding on "
-                f"1 January ({self.outstanding_debt:,.0f} €): a commune cannot repay more than it owes. "
-                "Check both amounts."
-            )
+            raise ValueError(_(
+                "Budget.capital_repaid ({capital_repaid}) is larger than the debt outstanding on "
+                "1 January ({outstanding_debt}): a commune cannot repay more than it owes. "
+                "Check both amounts.",
+                capital_repaid=euros_with_commas(self.capital_repaid), outstanding_debt=euros_with_commas(self.outstanding_debt),
+            ))
 
     @property
     def voted_taxes(self) -> float:
@@ -140,14 +149,15 @@ class Budget:
 def _check_amount(name: str, value: float) -> None:
     """Raise a clear error unless ``value`` is a finite amount of euros that is zero or more."""
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a number of euros, not {value!r}.")
+        raise TypeError(_("{name} must be a number of euros, not {value}.", name=name, value=repr(value)))
     if not math.isfinite(value):
-        raise ValueError(f"{name} is {value}: give a finite amount in euros.")
+        raise ValueError(_("{name} is {value}: give a finite amount in euros.", name=name, value=value))
     if value < 0:
-        raise ValueError(
-            f"{name} is {value:,.0f} €, a negative amount. Amounts are written as positive euros: "
-            "record money coming in as revenue and money going out as an expense."
-        )
+        raise ValueError(_(
+            "{name} is {amount}, a negative amount. Amounts are written as positive euros: "
+            "record money coming in as revenue and money going out as an expense.",
+            name=name, amount=euros_with_commas(value),
+        ))
 
 
 def gross_savings(budget: Budget) -> float:
@@ -202,6 +212,16 @@ REFERENCE_CEILING_YEARS = 12.0
 VIGILANCE_YEARS = 10.0
 #: Practitioners' usual reading: 15 years or more is a red zone (loans last about 15 years).
 RED_YEARS = 15.0
+
+
+#: How each reading of :func:`alert_level` is shown to a learner (translate it with ``_`` where it is shown).
+ALERT_LEVELS = {
+    "comfortable": N_("comfortable"),
+    "vigilance": N_("vigilance"),
+    "worrying": N_("worrying"),
+    "red": N_("red"),
+    "meaningless": N_("meaningless"),
+}
 
 
 def alert_level(years: float | None) -> str:
@@ -269,5 +289,8 @@ def with_estimated_debt(budget: Budget, remaining_years: int) -> Budget:
     verdict depends on the estimate, for example with 10 and 18 years (``DEBT_ESTIMATE_RANGE``).
     """
     if isinstance(remaining_years, bool) or not isinstance(remaining_years, (int, np.integer)) or remaining_years < 1:
-        raise ValueError(f"remaining_years is {remaining_years!r}: give the remaining life of the debt as a whole number of years, 1 or more.")
+        raise ValueError(_(
+            "remaining_years is {value}: give the remaining life of the debt as a whole number of years, 1 or more.",
+            value=repr(remaining_years),
+        ))
     return replace(budget, outstanding_debt=budget.capital_repaid * remaining_years, debt_estimate_years=int(remaining_years))

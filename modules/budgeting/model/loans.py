@@ -7,15 +7,19 @@ import math
 import numpy as np
 import pandas as pd
 
+from modules.common.i18n import translator
+
 from .indicators import _check_amount
+
+_ = translator(__name__)
 
 
 def _check_loan(principal: float, rate: float, years: int) -> None:
     _check_amount("principal", principal)
     if not isinstance(rate, (int, float, np.integer, np.floating)) or not 0 <= rate < 1:
-        raise ValueError(f"rate is {rate!r}: give the yearly interest rate as a fraction between 0 and 1 (0.03 for 3 %).")
+        raise ValueError(_("rate is {value}: give the yearly interest rate as a fraction between 0 and 1 (0.03 for 3 %).", value=repr(rate)))
     if isinstance(years, bool) or not isinstance(years, (int, np.integer)) or years < 1:
-        raise ValueError(f"years is {years!r}: give the duration of the loan as a whole number of years, 1 or more.")
+        raise ValueError(_("years is {value}: give the duration of the loan as a whole number of years, 1 or more.", value=repr(years)))
 
 
 def annuity(principal: float, rate: float, years: int) -> float:
@@ -71,7 +75,7 @@ def estimate_outstanding_debt(capital_repaid: float, remaining_years: float) -> 
     """
     _check_amount("capital_repaid", capital_repaid)
     if isinstance(remaining_years, bool) or not isinstance(remaining_years, (int, float, np.integer, np.floating)) or not remaining_years > 0:
-        raise ValueError(f"remaining_years is {remaining_years!r}: give the remaining life of the debt in years, more than 0.")
+        raise ValueError(_("remaining_years is {value}: give the remaining life of the debt in years, more than 0.", value=repr(remaining_years)))
     return capital_repaid * remaining_years
 
 

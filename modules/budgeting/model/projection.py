@@ -8,8 +8,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from modules.common.i18n import translator
+
 from .indicators import Budget, _check_amount, capacity_ratio, financing_gap, golden_rule_holds
 from .loans import annuity
+
+_ = translator(__name__)
 
 
 #: The yearly growth rates of a :class:`Policy`, all fractions (0.02 = +2 % a year).
@@ -68,16 +72,23 @@ class Policy:
         for name in GROWTH_FIELDS:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) or not -0.5 <= value <= 0.5:
-                raise ValueError(
-                    f"Policy.{name} is {value!r}: give a yearly change as a fraction between -0.5 and 0.5 "
-                    "(0.02 for +2 % a year)."
-                )
+                raise ValueError(_(
+                    "Policy.{name} is {value}: give a yearly change as a fraction between -0.5 and 0.5 "
+                    "(0.02 for +2 % a year).",
+                    name=name, value=repr(value),
+                ))
         _check_amount("Policy.investment", self.investment)
         if isinstance(self.borrowing_rate, bool) or not isinstance(self.borrowing_rate, (int, float, np.integer, np.floating)) or not 0 <= self.borrowing_rate < 1:
-            raise ValueError(f"Policy.borrowing_rate is {self.borrowing_rate!r}: give the interest rate as a fraction between 0 and 1 (0.03 for 3 %).")
+            raise ValueError(_(
+                "Policy.borrowing_rate is {value}: give the interest rate as a fraction between 0 and 1 (0.03 for 3 %).",
+                value=repr(self.borrowing_rate),
+            ))
         duration = self.loan_duration
         if isinstance(duration, bool) or not isinstance(duration, (int, np.integer)) or not 1 <= duration <= 50:
-            raise ValueError(f"Policy.loan_duration is {duration!r}: give the duration of new loans as a whole number of years between 1 and 50.")
+            raise ValueError(_(
+                "Policy.loan_duration is {value}: give the duration of new loans as a whole number of years between 1 and 50.",
+                value=repr(duration),
+            ))
 
 
 @dataclass
@@ -179,11 +190,11 @@ def project_budget(start: Budget, policy: Policy, years: int) -> pd.DataFrame:
 def _check_projection(start: Budget, policy: Policy, years: int) -> None:
     """Refuse arguments that :func:`project_budget` cannot project, saying what to give instead."""
     if not isinstance(start, Budget):
-        raise TypeError("start must be a Budget, for example model.lanester_2019().")
+        raise TypeError(_("start must be a Budget, for example model.lanester_2019()."))
     if not isinstance(policy, Policy):
-        raise TypeError("policy must be a Policy, for example model.Policy(staff_cost_growth=0.02).")
+        raise TypeError(_("policy must be a Policy, for example model.Policy(staff_cost_growth=0.02)."))
     if isinstance(years, bool) or not isinstance(years, (int, np.integer)) or not 1 <= years <= 50:
-        raise ValueError(f"years is {years!r}: give a whole number of years to project, between 1 and 50.")
+        raise ValueError(_("years is {value}: give a whole number of years to project, between 1 and 50.", value=repr(years)))
 
 
 def _row(year, revenue, expenses, interest, capital, investment, inv_revenue, borrowing, surplus, debt) -> dict:

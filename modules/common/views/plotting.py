@@ -14,7 +14,12 @@ from dataclasses import dataclass
 
 import matplotlib
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 from PIL import Image
+
+from modules.common.i18n import language, translator
+
+_ = translator(__name__)
 
 #: Okabe & Ito's palette (2008), distinguishable with the common colour-vision deficiencies.
 PALETTE = {
@@ -62,14 +67,33 @@ def new_figure(title: str, xlabel: str, ylabel: str, *, size: tuple[float, float
     """
     for name, text in (("title", title), ("xlabel", xlabel), ("ylabel", ylabel)):
         if not str(text).strip():
-            raise ValueError(f"Every course figure needs a {name}: pass a non-empty {name}=...")
+            raise ValueError(_("Every course figure needs a {name}: pass a non-empty {name}=...", name=name))
     with matplotlib.rc_context(STYLE):
         fig = Figure(figsize=size, layout="constrained")
         axes = fig.add_subplot()
         axes.set_title(title)
         axes.set_xlabel(xlabel)
         axes.set_ylabel(ylabel)
+    localise_ticks(axes)
     return fig, axes
+
+
+def _french_tick(value: float, _position=None) -> str:
+    """A tick label the French way: ``2.5`` → ``'2,5'``, ``-1`` → ``'−1'`` (years stay ``2019``)."""
+    return f"{value:g}".replace(".", ",").replace("-", "\u2212")
+
+
+def localise_ticks(axes) -> None:
+    """Write the tick labels of ``axes`` in the learner's language (a decimal comma in French).
+
+    English keeps matplotlib's own labels, so English figures do not change. :func:`new_figure`
+    calls it; call it too for axes added afterwards (``figure.add_subplot``). Categorical ticks
+    (``set_yticks(positions, labels)``) keep their labels.
+    """
+    if language() != "fr":
+        return
+    for axis in (axes.xaxis, axes.yaxis):
+        axis.set_major_formatter(FuncFormatter(_french_tick))
 
 
 def png_bytes(fig: Figure) -> bytes:
@@ -99,7 +123,7 @@ def img_tag(fig: Figure, alt: str, png: bytes | None = None) -> str:
     ``png`` is the already-rendered image, when the caller has it (see :class:`FigureView`).
     """
     if not alt.strip():
-        raise ValueError("Every course figure needs alt text: describe what the figure shows in one or two sentences.")
+        raise ValueError(_("Every course figure needs alt text: describe what the figure shows in one or two sentences."))
     encoded = base64.b64encode(png if png is not None else png_bytes(fig)).decode("ascii")
     return (
         f'<img src="data:image/png;base64,{encoded}" alt="{html.escape(alt, quote=True)}" '
@@ -123,7 +147,7 @@ class AccessibleFigure:
         caption = f"<figcaption>{html.escape(self.caption)}</figcaption>" if self.caption else ""
         return {
             "text/html": f'<figure class="course-figure">{img_tag(self.figure, self.alt)}{caption}</figure>',
-            "text/plain": f"Figure: {self.alt}",
+            "text/plain": _("Figure: {alt}", alt=self.alt),
         }
 
 

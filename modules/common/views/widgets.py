@@ -16,7 +16,11 @@ from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from modules.common.i18n import translator
+
 from .plotting import ALERT_TEXT_COLOUR, STYLE, canvas_png, img_tag
+
+_ = translator(__name__)
 
 DESCRIPTION_WIDTH = "16em"
 
@@ -25,11 +29,15 @@ def slider(description: str, value: float, minimum: float, maximum: float, step:
     """Return a labelled float slider whose readout shows the unit, updating only on release.
 
     ``description`` is the plain-language label, for example ``"Tax rate change"``; ``unit``
-    is appended to it in brackets (``"%/year"``), so a learner always knows what moves.
+    is appended to it in brackets (``"%/year"``), so a learner always knows what moves. Both are
+    shown as given: the caller passes them in the learner's language.
     """
     if not minimum <= value <= maximum:
-        raise ValueError(f"The starting value {value} of slider {description!r} is outside [{minimum}, {maximum}].")
-    label = f"{description} ({unit})" if unit else description
+        raise ValueError(_(
+            "The starting value {value} of slider {description} is outside [{minimum}, {maximum}].",
+            value=value, description=repr(description), minimum=minimum, maximum=maximum,
+        ))
+    label = _("{description} ({unit})", description=description, unit=unit) if unit else description
     return widgets.FloatSlider(
         value=value,
         min=minimum,

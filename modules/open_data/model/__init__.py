@@ -24,6 +24,13 @@ Contents, in the order of the lessons (one file each, all importable from here):
    :func:`k_anonymity`, :func:`records_at_risk`, :func:`l_diversity`, :data:`LOSS_RULE` and
    :func:`information_loss`, :data:`K_TARGET`, :data:`MAX_LOSS`, and the graded check
    :func:`check_release` returning a :class:`ReleaseCheck`.
+
+What a learner reads (reports, problems, verdicts, errors, the labels of fields and levels) is in the
+learner's language (:mod:`modules.common.i18n`, catalogue ``modules/open_data/locale/fr.po``). The rules
+and names kept as constants (:data:`FOLD_RULE`, :data:`COMPLETENESS_RULE`, :data:`LOSS_RULE`, the labels of
+:data:`FIELDS` and of :data:`HIERARCHIES`) stay in English; :func:`fold_rule`, :func:`completeness_rule`,
+:func:`loss_rule`, :func:`column_name` and ``_(label)`` give them in the learner's language. Numbers in
+messages follow the language through ``wording.py``.
 """
 
 from .csv_reader import (  # noqa: F401
@@ -38,9 +45,11 @@ from .csv_reader import (  # noqa: F401
 )
 from .data_quality import (  # noqa: F401
     FOLD_RULE,
+    TYPE_NAMES,
     QualityReport,
     category_variants,
     fold,
+    fold_rule,
     normalise_categories,
     quality_report,
 )
@@ -70,6 +79,7 @@ from .iso_metadata import (  # noqa: F401
     MetadataRecord,
     catalogue_files,
     completeness,
+    completeness_rule,
     missing_fields,
     present_fields,
     read_catalogue,
@@ -77,6 +87,7 @@ from .iso_metadata import (  # noqa: F401
     read_records,
 )
 from .k_anonymity import (  # noqa: F401
+    COLUMN_NAMES,
     HIERARCHIES,
     K_TARGET,
     LOSS_RULE,
@@ -85,11 +96,13 @@ from .k_anonymity import (  # noqa: F401
     Hierarchy,
     ReleaseCheck,
     check_release,
+    column_name,
     equivalence_classes,
     generalise,
     information_loss,
     k_anonymity,
     l_diversity,
+    loss_rule,
     records_at_risk,
 )
 from .service_requests import (  # noqa: F401

@@ -27,16 +27,23 @@ from typing import Sequence
 
 import pandas as pd
 
+from modules.common.i18n import N_, translator
+
+from .wording import count
+
+_ = translator(__name__)
+
 #: Separators tried, in this order when two fit equally well.
 SEPARATORS = (";", ",", "\t", "|")
 #: Lines looked at to choose the separator.
 SNIFF_LINES = 50
 
-_SEPARATOR_NAMES = {";": "semicolon (;)", ",": "comma (,)", "\t": "tab", "|": "vertical bar (|)"}
+#: Names shown for each separator and encoding (in English, marked with ``N_``; translated where shown).
+_SEPARATOR_NAMES = {";": N_("semicolon (;)"), ",": N_("comma (,)"), "\t": N_("tab"), "|": N_("vertical bar (|)")}
 _ENCODING_NAMES = {
     "utf-8": "UTF-8",
-    "utf-8-sig": "UTF-8 with a byte order mark (BOM)",
-    "cp1252": "Windows-1252 (Western European)",
+    "utf-8-sig": N_("UTF-8 with a byte order mark (BOM)"),
+    "cp1252": N_("Windows-1252 (Western European)"),
     "latin-1": "Latin-1 (ISO-8859-1)",
 }
 _DOT_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
@@ -112,45 +119,56 @@ class ReadReport:
         return tuple(self.date_formats)
 
     def summary(self) -> str:
-        """The report in plain English, one finding per line."""
+        """The report in plain words (in the learner's language), one finding per line."""
         lines = [
-            f"Encoding: {_ENCODING_NAMES[self.encoding]}.",
-            f"Separator: {_SEPARATOR_NAMES[self.separator]}.",
-            f"Rows of data: {self.rows}.",
+            _("Encoding: {encoding}.", encoding=_(_ENCODING_NAMES[self.encoding])),
+            _("Separator: {separator}.", separator=_(_SEPARATOR_NAMES[self.separator])),
+            _("Rows of data: {rows}.", rows=count(self.rows)),
         ]
         if self.numeric_columns:
-            mark = "a decimal comma (12,5)" if self.decimal == "," else "a decimal point (12.5)"
-            lines.append(f"Numbers, with {mark}: {', '.join(self.numeric_columns)}.")
+            mark = _("a decimal comma (12,5)") if self.decimal == "," else _("a decimal point (12.5)")
+            lines.append(_("Numbers, with {mark}: {columns}.", mark=mark, columns=", ".join(self.numeric_columns)))
         for column, fmt in self.date_formats.items():
-            order = "day first" if fmt.startswith("%d") else "year first" if fmt.startswith("%Y") else "month first"
-            note = " (no day above 12: read day first, the French convention; check it)" if column in self.ambiguous_dates else ""
-            lines.append(f"Dates in {column!r}: {fmt}, {order}{note}.")
+            order = _date_order(fmt)
+            note = _(" (no day above 12: read day first, the French convention; check it)") if column in self.ambiguous_dates else ""
+            lines.append(_("Dates in {column}: {format}, {order}{note}.", column=repr(column), format=fmt, order=order, note=note))
         if self.padded_lines:
-            lines.append(
-                f"{len(self.padded_lines)} rows had fewer fields than the header and were padded with missing "
-                f"values (lines {_line_list(self.padded_lines)})."
-            )
+            lines.append(_(
+                "{count} rows had fewer fields than the header and were padded with missing values (lines {lines}).",
+                count=count(len(self.padded_lines)), lines=_line_list(self.padded_lines),
+            ))
         if self.trimmed_lines:
-            lines.append(
-                f"{len(self.trimmed_lines)} rows ended with extra empty fields, which were dropped "
-                f"(lines {_line_list(self.trimmed_lines)})."
-            )
+            lines.append(_(
+                "{count} rows ended with extra empty fields, which were dropped (lines {lines}).",
+                count=count(len(self.trimmed_lines)), lines=_line_list(self.trimmed_lines),
+            ))
         if self.skipped_lines:
-            lines.append(
-                f"{len(self.skipped_lines)} rows had more fields than the header and were set aside, not read: "
-                f"lines {_line_list([s.line for s in self.skipped_lines])}. See report.skipped_lines for their text."
-            )
+            lines.append(_(
+                "{count} rows had more fields than the header and were set aside, not read: lines {lines}. "
+                "See report.skipped_lines for their text.",
+                count=count(len(self.skipped_lines)), lines=_line_list([s.line for s in self.skipped_lines]),
+            ))
         if self.blank_lines:
-            lines.append(f"{len(self.blank_lines)} blank lines held no data (lines {_line_list(self.blank_lines)}).")
+            lines.append(_("{count} blank lines held no data (lines {lines}).",
+                           count=count(len(self.blank_lines)), lines=_line_list(self.blank_lines)))
         if self.empty_columns:
-            fate = "dropped" if self.empty_columns_dropped else "kept, all missing"
-            lines.append(f"Columns without any value ({fate}): {', '.join(self.empty_columns)}.")
+            fate = _("dropped") if self.empty_columns_dropped else _("kept, all missing")
+            lines.append(_("Columns without any value ({fate}): {columns}.", fate=fate, columns=", ".join(self.empty_columns)))
         return "\n".join(lines)
+
+
+def _date_order(fmt: str) -> str:
+    """The order of a date format in words: day first, year first or month first."""
+    if fmt.startswith("%d"):
+        return _("day first")
+    return _("year first") if fmt.startswith("%Y") else _("month first")
 
 
 def _line_list(numbers: Sequence[int], shown: int = 8) -> str:
     listed = ", ".join(str(n) for n in list(numbers)[:shown])
-    return listed + (f" and {len(numbers) - shown} more" if len(numbers) > shown else "")
+    if len(numbers) > shown:
+        return _("{listed} and {more} more", listed=listed, more=count(len(numbers) - shown))
+    return listed
 
 
 def _raw_bytes(source: str | os.PathLike | bytes) -> bytes:
@@ -158,7 +176,7 @@ def _raw_bytes(source: str | os.PathLike | bytes) -> bytes:
         return bytes(source)
     path = Path(source)
     if not path.is_file():
-        raise FileNotFoundError(f"No file at {str(path)!r}: check the path, or give the file's bytes instead.")
+        raise FileNotFoundError(_("No file at {path}: check the path, or give the file's bytes instead.", path=repr(str(path))))
     return path.read_bytes()
 
 
@@ -190,12 +208,12 @@ def _decodes(raw: bytes, codec: str) -> bool:
 
 def _decode(raw: bytes) -> tuple[str, str, bool]:
     if not raw.strip():
-        raise UnreadableFileError("The file is empty: there is no header and no row to read.")
+        raise UnreadableFileError(_("The file is empty: there is no header and no row to read."))
     if b"\x00" in raw[:4096]:
-        raise UnreadableFileError(
+        raise UnreadableFileError(_(
             "The file holds NUL bytes: it is a binary file (a spreadsheet, a zip, or UTF-16 text), not a CSV "
             "file. Export it as CSV from the program that made it."
-        )
+        ))
     encoding, had_bom = detect_encoding(raw)
     return raw.decode(encoding), encoding, had_bom
 
@@ -220,11 +238,11 @@ def detect_separator(text: str) -> str:
         if score > best_score:
             best, best_score = separator, score
     if best is None:
-        raise UnreadableFileError(
+        raise UnreadableFileError(_(
             "No separator splits the lines of this file into columns (tried ; , tab and |). Open it in a text "
             "editor: if it is a single column, there is nothing to split; otherwise tell the reader which "
             "separator the file uses."
-        )
+        ))
     return best
 
 
@@ -327,7 +345,7 @@ def read_open_csv(
     blank = tuple(line for line, row in records if not row or all(_is_missing(v) for v in row))
     records = [(line, row) for line, row in records if row and not all(_is_missing(v) for v in row)]
     if not records:
-        raise UnreadableFileError("The file holds only blank lines: there is no header to read.")
+        raise UnreadableFileError(_("The file holds only blank lines: there is no header to read."))
     header_line, header = records[0]
     header = [name.strip() for name in header]
     while header and header[-1] == "" and len(header) > 1:
@@ -337,10 +355,10 @@ def read_open_csv(
         header[i] = f"column {i + 1}"
     duplicates = sorted({name for name in header if header.count(name) > 1})
     if duplicates:
-        raise UnreadableFileError(
-            f"The header names some columns twice ({', '.join(duplicates)}): rename them in the file so that "
-            "each column has its own name."
-        )
+        raise UnreadableFileError(_(
+            "The header names some columns twice ({columns}): rename them in the file so that each column has its own name.",
+            columns=", ".join(duplicates),
+        ))
     width = len(header)
     rows, padded, trimmed, skipped = [], [], [], []
     for line, row in records[1:]:
@@ -350,7 +368,8 @@ def read_open_csv(
                 trimmed.append(line)
             else:
                 skipped.append(SkippedLine(
-                    line, f"{len(row)} fields where the header has {width}: a separator inside a value, or a shifted row",
+                    line, _("{fields} fields where the header has {width}: a separator inside a value, or a shifted row",
+                            fields=len(row), width=width),
                     separator.join(row),
                 ))
                 continue
@@ -364,9 +383,10 @@ def read_open_csv(
     if wanted_dates is not None:
         unknown = [name for name in wanted_dates if name not in columns]
         if unknown:
-            raise UnreadableFileError(
-                f"No column named {', '.join(map(repr, unknown))} in this file. Its columns are: {', '.join(header)}."
-            )
+            raise UnreadableFileError(_(
+                "No column named {unknown} in this file. Its columns are: {columns}.",
+                unknown=", ".join(map(repr, unknown)), columns=", ".join(header),
+            ))
     table, date_formats, ambiguous, numeric, decimals, empty = {}, {}, [], [], set(), []
     for name, values in columns.items():
         if all(_is_missing(v) for v in values):
@@ -384,10 +404,10 @@ def read_open_csv(
                     ambiguous.append(name)
                 continue
             if wanted_dates is not None:
-                raise UnreadableFileError(
-                    f"The column {name!r} does not hold dates of one format (dd/mm/yyyy or yyyy-mm-dd): "
-                    f"for example {next(v for v in values if not _is_missing(v))!r}."
-                )
+                raise UnreadableFileError(_(
+                    "The column {column} does not hold dates of one format (dd/mm/yyyy or yyyy-mm-dd): for example {example}.",
+                    column=repr(name), example=repr(next(v for v in values if not _is_missing(v))),
+                ))
         found = _numeric(values)
         if found is not None:
             decimal, numbers = found

@@ -15,13 +15,27 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-#: The rule that decides when two spellings name the same category, printed wherever it is used.
-FOLD_RULE = (
+from modules.common.i18n import N_, translator
+
+from .wording import count, percent
+
+_ = translator(__name__)
+
+#: The rule that decides when two spellings name the same category, printed wherever it is used
+#: (in English; :func:`fold_rule` gives it in the learner's language).
+FOLD_RULE = N_(
     "Two spellings name the same category when their keys are equal. The key of a spelling is made by "
     "(1) removing the accents, (2) writing it in lower case, (3) turning hyphens, underscores and "
     "apostrophes into spaces, and (4) keeping single spaces between words and none at either end: "
     "\"Nord-Rocade \", \"nord rocade\" and \"NORD_ROCADE\" all have the key \"nord rocade\"."
 )
+#: The name shown for each column type of :class:`QualityReport` (the keys stay in the table).
+TYPE_NAMES = {"number": N_("number"), "date": N_("date"), "text": N_("text"), "empty": N_("empty")}
+
+
+def fold_rule() -> str:
+    """:data:`FOLD_RULE` in the learner's language."""
+    return _(FOLD_RULE)
 
 _SPACED_MARKS = "-_'’"
 
@@ -29,7 +43,7 @@ _SPACED_MARKS = "-_'’"
 def fold(text: str) -> str:
     """Return the key of a spelling, by :data:`FOLD_RULE`: ``"  Nord-Rocade "`` gives ``"nord rocade"``."""
     if not isinstance(text, str):
-        raise TypeError(f"fold expects a text; it received {text!r} ({type(text).__name__}).")
+        raise TypeError(_("fold expects a text; it received {value} ({type}).", value=repr(text), type=type(text).__name__))
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(character for character in decomposed if not unicodedata.combining(character)).lower()
     for mark in _SPACED_MARKS:
@@ -62,10 +76,11 @@ def normalise_categories(values: pd.Series, canonical: Mapping[str, str] | None 
     if canonical is not None:
         unknown = sorted({raw for raw, key in zip(present, keys) if key not in canonical})
         if unknown:
-            raise ValueError(
-                f"Unknown categories: {', '.join(map(repr, unknown))}. Known keys: {', '.join(sorted(canonical))}. "
-                "Add the new spelling's key to the list of categories if it is a real category."
-            )
+            raise ValueError(_(
+                "Unknown categories: {unknown}. Known keys: {keys}. "
+                "Add the new spelling's key to the list of categories if it is a real category.",
+                unknown=", ".join(map(repr, unknown)), keys=", ".join(sorted(canonical)),
+            ))
         names = dict(canonical)
     else:
         names = {}
@@ -99,23 +114,27 @@ class QualityReport:
     inconsistent: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
 
     def problems(self) -> list[str]:
-        """The problems found, one plain sentence each; an empty list when none was found."""
+        """The problems found, one plain sentence each (in the learner's language); an empty list when none was found."""
         found = []
         for name, row in self.columns.iterrows():
             if row["type"] == "empty":
-                found.append(f"Column {name!r} holds no value at all: say in the documentation that it is not collected.")
+                found.append(_("Column {column} holds no value at all: say in the documentation that it is not collected.",
+                               column=repr(name)))
             elif row["missing"]:
-                found.append(
-                    f"Column {name!r} is missing {row['missing']} of {self.rows} values ({row['missing_pct']:.0f} %): "
-                    "say whether a blank means zero, unknown or not applicable."
-                )
+                found.append(_(
+                    "Column {column} is missing {missing} of {rows} values ({share}): "
+                    "say whether a blank means zero, unknown or not applicable.",
+                    column=repr(name), missing=count(row["missing"]), rows=count(self.rows), share=percent(row["missing_pct"], 0),
+                ))
         if self.duplicate_rows:
-            found.append(f"{self.duplicate_rows} rows repeat an earlier row exactly: remove them or explain why.")
+            found.append(_("{count} rows repeat an earlier row exactly: remove them or explain why.", count=count(self.duplicate_rows)))
         if self.duplicate_keys:
-            found.append(f"{self.duplicate_keys} rows repeat the key {self.key!r} of an earlier row: each row should have its own.")
+            found.append(_("{count} rows repeat the key {key} of an earlier row: each row should have its own.",
+                           count=count(self.duplicate_keys), key=repr(self.key)))
         for column, variants in self.inconsistent.items():
             spelled = "; ".join(" / ".join(map(repr, spellings)) for spellings in variants.values())
-            found.append(f"Column {column!r} spells {len(variants)} categories in several ways: {spelled}.")
+            found.append(_("Column {column} spells {count} categories in several ways: {spellings}.",
+                           column=repr(column), count=count(len(variants)), spellings=spelled))
         return found
 
 
@@ -138,7 +157,8 @@ def quality_report(frame: pd.DataFrame, *, key: str | None = None, max_categorie
         categories and checked for spellings that differ only by :data:`FOLD_RULE`
     """
     if key is not None and key not in frame.columns:
-        raise ValueError(f"No column {key!r} to use as the key. The columns are: {', '.join(map(str, frame.columns))}.")
+        raise ValueError(_("No column {key} to use as the key. The columns are: {columns}.",
+                           key=repr(key), columns=", ".join(map(str, frame.columns))))
     rows = len(frame)
     summary = []
     inconsistent = {}

@@ -20,7 +20,11 @@ import os
 from dataclasses import dataclass, field
 import urllib.parse
 
+from modules.common.i18n import translator
+
 from .iso_metadata import MetadataRecord, read_record
+
+_ = translator(__name__)
 
 #: The mandatory properties of DCAT-AP 2.0, by class.
 MANDATORY = {"Dataset": ("title", "description"), "Distribution": ("access_url",)}
@@ -37,11 +41,19 @@ class MissingFieldError(ValueError):
     def __init__(self, missing: list[str]):
         self.missing = tuple(missing)
         listed = "; ".join(missing)
-        super().__init__(
-            f"This description cannot be published as DCAT-AP: mandatory {'property' if len(missing) == 1 else 'properties'} "
-            f"missing: {listed}. A dataset needs a title and a description, and each distribution an access URL "
-            "(http:// or https://)."
-        )
+        if len(missing) == 1:
+            message = _(
+                "This description cannot be published as DCAT-AP: mandatory property missing: {missing}. A dataset "
+                "needs a title and a description, and each distribution an access URL (http:// or https://).",
+                missing=listed,
+            )
+        else:
+            message = _(
+                "This description cannot be published as DCAT-AP: mandatory properties missing: {missing}. A dataset "
+                "needs a title and a description, and each distribution an access URL (http:// or https://).",
+                missing=listed,
+            )
+        super().__init__(message)
 
 
 def valid_url(text: str | None) -> bool:
@@ -105,22 +117,24 @@ def build_dataset(
     missing = [f"Dataset: {name}" for name, value in (("title", title), ("description", description)) if _blank(value)]
     built = []
     if not distributions:
-        missing.append("Dataset: at least one distribution")
+        missing.append(_("Dataset: at least one distribution"))
     for number, item in enumerate(distributions, start=1):
         if isinstance(item, Distribution):
             item = item.__dict__
         unknown = set(item) - {"access_url", "download_url", "format", "title"}
         if unknown:
-            raise ValueError(
-                f"Distribution {number} has unknown properties {sorted(unknown)}: use access_url, download_url, format, title."
-            )
+            raise ValueError(_(
+                "Distribution {number} has unknown properties {unknown}: use access_url, download_url, format, title.",
+                number=number, unknown=sorted(unknown),
+            ))
         access = item.get("access_url")
         if not valid_url(access):
-            missing.append(f"Distribution {number}: access_url" + (f" ({access!r} is not an http(s) address)" if not _blank(access) else ""))
+            missing.append(f"Distribution {number}: access_url"
+                           + (_(" ({value} is not an http(s) address)", value=repr(access)) if not _blank(access) else ""))
             continue
         download = item.get("download_url")
         if download is not None and not valid_url(download):
-            raise ValueError(f"Distribution {number}: download_url {download!r} is not an http(s) address.")
+            raise ValueError(_("Distribution {number}: download_url {value} is not an http(s) address.", number=number, value=repr(download)))
         built.append(Distribution(access.strip(), download, item.get("format"), item.get("title")))
     if missing:
         raise MissingFieldError(missing)

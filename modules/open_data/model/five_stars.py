@@ -11,7 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from modules.common.i18n import translator
+
 from .data_quality import fold
+
+_ = translator(__name__)
 
 #: Open licences, by the key (:func:`.data_quality.fold`) of the names under which they appear.
 OPEN_LICENCES = {
@@ -77,24 +81,28 @@ def rate(
     reasons = []
     open_licence = licence_name(licence)
     if not online:
-        return StarRating(0, (), "Put the data online, where anyone can download them.")
+        return StarRating(0, (), _("Put the data online, where anyone can download them."))
     if open_licence is None:
-        return StarRating(0, (), f"Publish the data under an open licence (Licence Ouverte or ODbL): {licence!r} is not one.")
-    reasons.append(f"★ online under an open licence ({open_licence})")
+        return StarRating(0, (), _("Publish the data under an open licence (Licence Ouverte or ODbL): {licence} is not one.",
+                                   licence=repr(licence)))
+    reasons.append(_("★ online under an open licence ({licence})", licence=open_licence))
     keys = [fold(f) for f in formats]
     structured = [k for k in keys if k in FORMATS]
     if not structured:
-        shown = ", ".join(formats) or "no format given"
-        return StarRating(1, tuple(reasons), f"Publish structured data a program can read (CSV, not a scan or PDF): {shown}.")
-    reasons.append(f"★★ structured data ({', '.join(f for f in formats if fold(f) in FORMATS)})")
+        shown = ", ".join(formats) or _("no format given")
+        return StarRating(1, tuple(reasons), _("Publish structured data a program can read (CSV, not a scan or PDF): {formats}.",
+                                               formats=shown))
+    reasons.append(_("★★ structured data ({formats})", formats=", ".join(f for f in formats if fold(f) in FORMATS)))
     open_formats = [k for k in structured if FORMATS[k]]
     if not open_formats:
-        return StarRating(2, tuple(reasons), "Offer a non-proprietary format too, such as CSV next to Excel.")
-    reasons.append(f"★★★ a non-proprietary format ({', '.join(f for f in formats if FORMATS.get(fold(f)))})")
+        return StarRating(2, tuple(reasons), _("Offer a non-proprietary format too, such as CSV next to Excel."))
+    reasons.append(_("★★★ a non-proprietary format ({formats})", formats=", ".join(f for f in formats if FORMATS.get(fold(f)))))
     if not uses_uris:
-        return StarRating(3, tuple(reasons), "Name things with URIs (web addresses) that others can point to, such as the official code of each commune.")
-    reasons.append("★★★★ things are named with URIs")
+        return StarRating(3, tuple(reasons), _(
+            "Name things with URIs (web addresses) that others can point to, such as the official code of each commune."))
+    reasons.append(_("★★★★ things are named with URIs"))
     if not links_to_other_data:
-        return StarRating(4, tuple(reasons), "Link the data to other data, such as each commune to its page in the national register.")
-    reasons.append("★★★★★ linked to other data")
-    return StarRating(5, tuple(reasons), "The data have every star: keep them up to date.")
+        return StarRating(4, tuple(reasons), _(
+            "Link the data to other data, such as each commune to its page in the national register."))
+    reasons.append(_("★★★★★ linked to other data"))
+    return StarRating(5, tuple(reasons), _("The data have every star: keep them up to date."))

@@ -23,6 +23,9 @@ from pathlib import Path
 import pandas as pd
 
 from modules.common import data
+from modules.common.i18n import N_, translator
+
+_ = translator(__name__)
 
 SLUG = "open_data"
 CATALOGUE = "avignon_catalogue_metadonnees"
@@ -42,10 +45,10 @@ class Field:
     """One field of a metadata record that the completeness score counts.
 
     name : short name used in the code (``"title"``)
-    label : plain-language name shown to learners
+    label : plain-language name shown to learners (in English; show it with ``_(field.label)``)
     path : where it is in the record, as an ElementTree path from the root, with :data:`NAMESPACES`
     weight : points in the score: 2 for a field DCAT-AP makes mandatory, 1 otherwise
-    why : what a reuser loses when the field is missing
+    why : what a reuser loses when the field is missing (in English, like ``label``)
     """
 
     name: str
@@ -60,49 +63,56 @@ _DIST = "gmd:distributionInfo/*/"
 
 #: The fields of the completeness score, in the order of the catalogue table.
 FIELDS: tuple[Field, ...] = (
-    Field("title", "Title", _ID + "gmd:citation/*/gmd:title/gco:CharacterString", 2,
-          "the dataset cannot be named in a search result or a citation"),
-    Field("description", "Description (abstract)", _ID + "gmd:abstract/gco:CharacterString", 2,
-          "nobody can tell what the data cover without downloading them"),
-    Field("access_link", "Access link", _DIST + "gmd:transferOptions/*/gmd:onLine/*/gmd:linkage/gmd:URL", 2,
-          "there is no address at which to reach the data"),
-    Field("publisher", "Publisher", _ID + "gmd:pointOfContact/*/gmd:organisationName/gco:CharacterString", 1,
-          "a reuser cannot tell who is responsible for the data, nor credit them as the licence asks"),
-    Field("contact_email", "Contact e-mail",
+    Field("title", N_("Title"), _ID + "gmd:citation/*/gmd:title/gco:CharacterString", 2,
+          N_("the dataset cannot be named in a search result or a citation")),
+    Field("description", N_("Description (abstract)"), _ID + "gmd:abstract/gco:CharacterString", 2,
+          N_("nobody can tell what the data cover without downloading them")),
+    Field("access_link", N_("Access link"), _DIST + "gmd:transferOptions/*/gmd:onLine/*/gmd:linkage/gmd:URL", 2,
+          N_("there is no address at which to reach the data")),
+    Field("publisher", N_("Publisher"), _ID + "gmd:pointOfContact/*/gmd:organisationName/gco:CharacterString", 1,
+          N_("a reuser cannot tell who is responsible for the data, nor credit them as the licence asks")),
+    Field("contact_email", N_("Contact e-mail"),
           _ID + "gmd:pointOfContact/*/gmd:contactInfo/*/gmd:address/*/gmd:electronicMailAddress/gco:CharacterString", 1,
-          "errors cannot be reported, nor questions asked"),
-    Field("keywords", "Keywords", _ID + "gmd:descriptiveKeywords/*/gmd:keyword/gco:CharacterString", 1,
-          "a portal's search and themes do not find the dataset"),
-    Field("licence", "Licence", _ID + "gmd:resourceConstraints/*/gmd:useLimitation/gco:CharacterString", 1,
-          "a reuser does not know what they may do with the data, so a careful one does not reuse them"),
-    Field("dates", "Dates (creation, publication, revision)", _ID + "gmd:citation/*/gmd:date/*/gmd:date/gco:Date", 1,
-          "nobody can tell how old the data are"),
-    Field("update_frequency", "Update frequency",
+          N_("errors cannot be reported, nor questions asked")),
+    Field("keywords", N_("Keywords"), _ID + "gmd:descriptiveKeywords/*/gmd:keyword/gco:CharacterString", 1,
+          N_("a portal's search and themes do not find the dataset")),
+    Field("licence", N_("Licence"), _ID + "gmd:resourceConstraints/*/gmd:useLimitation/gco:CharacterString", 1,
+          N_("a reuser does not know what they may do with the data, so a careful one does not reuse them")),
+    Field("dates", N_("Dates (creation, publication, revision)"), _ID + "gmd:citation/*/gmd:date/*/gmd:date/gco:Date", 1,
+          N_("nobody can tell how old the data are")),
+    Field("update_frequency", N_("Update frequency"),
           _ID + "gmd:resourceMaintenance/*/gmd:maintenanceAndUpdateFrequency/gmd:MD_MaintenanceFrequencyCode", 1,
-          "a reuser cannot plan when to fetch the data again, nor tell a stale file from a finished one"),
-    Field("topic", "Topic category", _ID + "gmd:topicCategory/gmd:MD_TopicCategoryCode", 1,
-          "the dataset is missing from the theme lists of national and European portals"),
-    Field("lineage", "Lineage (how the data were made)", "gmd:dataQualityInfo/*/gmd:lineage/*/gmd:statement/gco:CharacterString", 1,
-          "nobody can judge whether the data fit their use"),
-    Field("formats", "Formats", _DIST + "gmd:distributionFormat/*/gmd:name/gco:CharacterString", 1,
-          "a reuser does not know whether their tools can open the files"),
-    Field("extent", "Geographic extent",
+          N_("a reuser cannot plan when to fetch the data again, nor tell a stale file from a finished one")),
+    Field("topic", N_("Topic category"), _ID + "gmd:topicCategory/gmd:MD_TopicCategoryCode", 1,
+          N_("the dataset is missing from the theme lists of national and European portals")),
+    Field("lineage", N_("Lineage (how the data were made)"), "gmd:dataQualityInfo/*/gmd:lineage/*/gmd:statement/gco:CharacterString", 1,
+          N_("nobody can judge whether the data fit their use")),
+    Field("formats", N_("Formats"), _DIST + "gmd:distributionFormat/*/gmd:name/gco:CharacterString", 1,
+          N_("a reuser does not know whether their tools can open the files")),
+    Field("extent", N_("Geographic extent"),
           _ID + "gmd:extent/*/gmd:geographicElement/gmd:EX_GeographicBoundingBox/gmd:westBoundLongitude/gco:Decimal", 1,
-          "map portals cannot find the dataset by place"),
-    Field("download_link", "Link marked as a download",
+          N_("map portals cannot find the dataset by place")),
+    Field("download_link", N_("Link marked as a download"),
           _DIST + "gmd:transferOptions/*/gmd:onLine/*/gmd:function/gmd:CI_OnLineFunctionCode", 1,
-          "a program cannot tell which link gives the file, so the data cannot be fetched automatically"),
+          N_("a program cannot tell which link gives the file, so the data cannot be fetched automatically")),
 )
 FIELD_BY_NAME = {field.name: field for field in FIELDS}
 TOTAL_WEIGHT = sum(field.weight for field in FIELDS)
 
-#: The completeness rule, printed wherever the score is shown.
-COMPLETENESS_RULE = (
-    f"Completeness score: each of the {len(FIELDS)} fields of model.FIELDS is present when at least one element "
+_COMPLETENESS_RULE = N_(
+    "Completeness score: each of the {fields} fields of model.FIELDS is present when at least one element "
     "found at its path holds a text that is not empty once spaces are removed and is not \"None\". The score is "
-    f"the sum of the weights of the fields present (2 for title, description and access link, which DCAT-AP makes "
-    f"mandatory, 1 for each other field; {TOTAL_WEIGHT} in all) divided by {TOTAL_WEIGHT}, in %, rounded to one decimal."
+    "the sum of the weights of the fields present (2 for title, description and access link, which DCAT-AP makes "
+    "mandatory, 1 for each other field; {total} in all) divided by {total}, in %, rounded to one decimal."
 )
+#: The completeness rule, printed wherever the score is shown (in English; :func:`completeness_rule`
+#: gives it in the learner's language).
+COMPLETENESS_RULE = _COMPLETENESS_RULE.format(fields=len(FIELDS), total=TOTAL_WEIGHT)
+
+
+def completeness_rule() -> str:
+    """:data:`COMPLETENESS_RULE` in the learner's language."""
+    return _(_COMPLETENESS_RULE, fields=len(FIELDS), total=TOTAL_WEIGHT)
 
 
 class MetadataError(ValueError):
@@ -155,20 +165,22 @@ def _parse(source: str | os.PathLike | bytes) -> tuple[str, ET.Element]:
     else:
         path = Path(source)
         if not path.is_file():
-            raise FileNotFoundError(f"No metadata record at {str(path)!r}: check the path.")
+            raise FileNotFoundError(_("No metadata record at {path}: check the path.", path=repr(str(path))))
         name, raw = path.name, path.read_bytes()
     try:
         root = ET.parse(io.BytesIO(raw)).getroot()
     except ET.ParseError as error:
-        raise MetadataError(
-            f"{name} is not well-formed XML ({error}). Open it in a text editor at that line: a metadata record "
-            "must be an XML file."
-        ) from None
+        raise MetadataError(_(
+            "{name} is not well-formed XML ({error}). Open it in a text editor at that line: a metadata record "
+            "must be an XML file.",
+            name=name, error=error,
+        )) from None
     if root.tag != _ROOT:
-        raise MetadataError(
-            f"{name} is XML, but its root element is {root.tag!r}, not gmd:MD_Metadata: it is not an ISO 19139 "
-            "metadata record. Export the record from the catalogue in ISO 19139 (INSPIRE) format."
-        )
+        raise MetadataError(_(
+            "{name} is XML, but its root element is {tag}, not gmd:MD_Metadata: it is not an ISO 19139 "
+            "metadata record. Export the record from the catalogue in ISO 19139 (INSPIRE) format.",
+            name=name, tag=repr(root.tag),
+        ))
     return name, root
 
 
@@ -236,7 +248,7 @@ def catalogue_files(folder: str | os.PathLike | None = None) -> list[Path]:
     folder = Path(folder) if folder is not None else data.data_path(SLUG, CATALOGUE)
     files = sorted(folder.glob("*.xml"))
     if not files:
-        raise MetadataError(f"No .xml file in {str(folder)!r}: give the folder that holds the metadata records.")
+        raise MetadataError(_("No .xml file in {folder}: give the folder that holds the metadata records.", folder=repr(str(folder))))
     return files
 
 
@@ -250,7 +262,7 @@ def read_catalogue(folder: str | os.PathLike | None = None) -> pd.DataFrame:
 
     Columns: ``file``, ``title``, ``publisher``, ``licence``, ``revised`` (latest date),
     ``formats`` and ``links`` (counts), ``completeness`` (%), ``missing`` (labels of the missing
-    fields, joined with "; ") and one boolean column per field of :data:`FIELDS`, ``has_<name>``
+    fields in the learner's language, joined with "; ") and one boolean column per field of :data:`FIELDS`, ``has_<name>``
     (``has_title``, ``has_update_frequency``...).
     """
     rows = []
@@ -264,7 +276,7 @@ def read_catalogue(folder: str | os.PathLike | None = None) -> pd.DataFrame:
             "formats": len(record.formats),
             "links": len(record.links),
             "completeness": completeness(record),
-            "missing": "; ".join(field.label for field in missing_fields(record)),
+            "missing": "; ".join(_(field.label) for field in missing_fields(record)),
         }
         row.update({f"has_{field.name}": field.name in record.present for field in FIELDS})
         rows.append(row)

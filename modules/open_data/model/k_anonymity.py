@@ -22,7 +22,13 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from modules.common.formatting import format_date
+from modules.common.i18n import N_, translator
+
 from .service_requests import NEIGHBOURHOODS, QUASI_IDENTIFIERS
+from .wording import count, percent
+
+_ = translator(__name__)
 
 #: The k the course asks for before a table about people is published.
 K_TARGET = 5
@@ -31,13 +37,26 @@ MAX_LOSS = 50.0
 #: What is printed for a value that is fully generalised (suppressed).
 SUPPRESSED = "*"
 
-#: How the information lost by a generalisation is measured, printed wherever it is used.
-LOSS_RULE = (
+#: How the information lost by a generalisation is measured, printed wherever it is used (in English;
+#: :func:`loss_rule` gives it in the learner's language).
+LOSS_RULE = N_(
     "Information loss: for each quasi-identifier, the level of generalisation chosen divided by its highest "
     "level (0 = exact values, 1 = fully suppressed, shown as *); the loss is the mean of these shares over the "
     "quasi-identifiers, in %. Generalising age to 10-year bands (level 2 of 4) loses 50 % of age; keeping "
     "the exact sex loses 0 %."
 )
+#: The name shown for each quasi-identifier column (the columns keep their English names in the table).
+COLUMN_NAMES = {"age": N_("age"), "sex": N_("sex"), "neighbourhood": N_("neighbourhood"), "date": N_("date")}
+
+
+def loss_rule() -> str:
+    """:data:`LOSS_RULE` in the learner's language."""
+    return _(LOSS_RULE)
+
+
+def column_name(column: str) -> str:
+    """The name of a column as shown to the learner: ``"neighbourhood"`` is ``"quartier"`` in French."""
+    return _(COLUMN_NAMES[column]) if column in COLUMN_NAMES else column
 
 
 def _age_band(width: int) -> Callable[[object], str]:
@@ -61,7 +80,8 @@ class Hierarchy:
     """How one quasi-identifier is generalised, level by level.
 
     column : the column it applies to
-    levels : the name of each level; level 0 keeps the exact value, the last one suppresses it (*)
+    levels : the name of each level (in English; show it with ``_(name)``); level 0 keeps the exact value, the
+        last one suppresses it (*)
     steps : for levels 1 to the last but one, the function that turns an exact value into its
         label at that level (an age into "30–39", a day into "2024-03")
     """
@@ -78,8 +98,9 @@ class Hierarchy:
     def apply(self, values: pd.Series, level: int) -> pd.Series:
         """Return ``values`` generalised to ``level``; a missing value stays missing."""
         if not isinstance(level, (int,)) or isinstance(level, bool) or not 0 <= level <= self.top:
-            choices = ", ".join(f"{number} = {name}" for number, name in enumerate(self.levels))
-            raise ValueError(f"Level {level!r} does not exist for {self.column!r}. Its levels are: {choices}.")
+            choices = ", ".join(f"{number} = {_(name)}" for number, name in enumerate(self.levels))
+            raise ValueError(_("Level {level} does not exist for {column}. Its levels are: {choices}.",
+                               level=repr(level), column=repr(self.column), choices=choices))
         if level == 0:
             return values
         if level == self.top:
@@ -94,18 +115,18 @@ _POSTCODES = {name: postcode for name, (postcode, _share) in NEIGHBOURHOODS.item
 HIERARCHIES: dict[str, Hierarchy] = {
     "age": Hierarchy(
         "age",
-        ("exact age", "5-year band", "10-year band", "20-year band", "suppressed"),
+        (N_("exact age"), N_("5-year band"), N_("10-year band"), N_("20-year band"), N_("suppressed")),
         (_age_band(5), _age_band(10), _age_band(20)),
     ),
-    "sex": Hierarchy("sex", ("exact", "suppressed"), ()),
+    "sex": Hierarchy("sex", (N_("exact"), N_("suppressed")), ()),
     "neighbourhood": Hierarchy(
         "neighbourhood",
-        ("sector", "postcode", "suppressed"),
+        (N_("sector"), N_("postcode"), N_("suppressed")),
         (lambda name: _POSTCODES.get(name, SUPPRESSED),),
     ),
     "date": Hierarchy(
         "date",
-        ("day", "month", "quarter", "suppressed"),
+        (N_("day"), N_("month"), N_("quarter"), N_("suppressed")),
         (_date_label("month"), _date_label("quarter")),
     ),
 }
@@ -115,9 +136,10 @@ def _check_columns(frame: pd.DataFrame, columns: Sequence[str]) -> list[str]:
     columns = list(columns)
     missing = [name for name in columns if name not in frame.columns]
     if missing:
-        raise ValueError(
-            f"No column {', '.join(map(repr, missing))} in the table. Its columns are: {', '.join(map(str, frame.columns))}."
-        )
+        raise ValueError(_(
+            "No column {missing} in the table. Its columns are: {columns}.",
+            missing=", ".join(map(repr, missing)), columns=", ".join(map(str, frame.columns)),
+        ))
     return columns
 
 
@@ -129,10 +151,10 @@ def generalise(frame: pd.DataFrame, levels: Mapping[str, int]) -> pd.DataFrame:
     """
     unknown = [name for name in levels if name not in HIERARCHIES]
     if unknown:
-        raise ValueError(
-            f"No generalisation hierarchy for {', '.join(map(repr, unknown))}. "
-            f"The course has hierarchies for: {', '.join(HIERARCHIES)}."
-        )
+        raise ValueError(_(
+            "No generalisation hierarchy for {unknown}. The course has hierarchies for: {known}.",
+            unknown=", ".join(map(repr, unknown)), known=", ".join(HIERARCHIES),
+        ))
     _check_columns(frame, list(levels))
     result = frame.copy()
     for name, level in levels.items():
@@ -160,7 +182,7 @@ def k_anonymity(frame: pd.DataFrame, quasi_identifiers: Sequence[str]) -> int:
     With no quasi-identifier, k is the number of records. An empty table raises ``ValueError``.
     """
     if len(frame) == 0:
-        raise ValueError("The table is empty: there is no record, so no group to measure.")
+        raise ValueError(_("The table is empty: there is no record, so no group to measure."))
     return int(equivalence_classes(frame, quasi_identifiers)["size"].min())
 
 
@@ -177,7 +199,7 @@ def l_diversity(frame: pd.DataFrame, quasi_identifiers: Sequence[str], sensitive
     that group learns the value, however large the group (the homogeneity attack).
     """
     if len(frame) == 0:
-        raise ValueError("The table is empty: there is no record, so no group to measure.")
+        raise ValueError(_("The table is empty: there is no record, so no group to measure."))
     columns = _check_columns(frame, [*quasi_identifiers, sensitive])[:-1]
     if not columns:
         return int(frame[sensitive].nunique(dropna=False))
@@ -193,10 +215,10 @@ def information_loss(levels: Mapping[str, int], quasi_identifiers: Sequence[str]
         return 0.0
     extra = [name for name in levels if name not in quasi_identifiers]
     if extra:
-        raise ValueError(
-            f"{', '.join(map(repr, extra))} is not among the quasi-identifiers {', '.join(quasi_identifiers)}: "
-            "generalise only quasi-identifiers."
-        )
+        raise ValueError(_(
+            "{extra} is not among the quasi-identifiers {known}: generalise only quasi-identifiers.",
+            extra=", ".join(map(repr, extra)), known=", ".join(quasi_identifiers),
+        ))
     shares = []
     for name in quasi_identifiers:
         hierarchy = HIERARCHIES[name]
@@ -236,18 +258,18 @@ def _describe_group(group: Mapping[str, object]) -> str:
         if value == SUPPRESSED or pd.isna(value):
             continue
         if name == "age":
-            parts.append(f"aged {value}")
+            parts.append(_("aged {age}", age=value))
         elif name == "date" and isinstance(value, pd.Timestamp):
-            parts.append(f"on {value.day} {value:%B %Y}")
+            parts.append(_("on {day}", day=format_date(value.date())))
         elif name == "date":
-            parts.append(f"in {value}")
+            parts.append(_("in {period}", period=value))
         elif name == "sex":
-            parts.append({"F": "women", "M": "men"}.get(str(value), str(value)))
+            parts.append({"F": _("women"), "M": _("men")}.get(str(value), str(value)))
         elif name == "neighbourhood":
-            parts.append(f"in {value}")
+            parts.append(_("in {place}", place=value))
         else:
             parts.append(f"{name} {value}")
-    return ", ".join(parts) or "all records"
+    return ", ".join(parts) or _("all records")
 
 
 def check_release(
@@ -267,9 +289,10 @@ def check_release(
     """
     absent = [name for name in quasi_identifiers if name not in levels]
     if absent:
-        raise ValueError(
-            f"Give a level for every quasi-identifier: {', '.join(map(repr, absent))} has none (0 keeps it exact)."
-        )
+        raise ValueError(_(
+            "Give a level for every quasi-identifier: {absent} has none (0 keeps it exact).",
+            absent=", ".join(map(repr, absent)),
+        ))
     levels = {name: levels[name] for name in quasi_identifiers} | {n: v for n, v in levels.items() if n not in quasi_identifiers}
     loss = information_loss({name: levels[name] for name in quasi_identifiers}, quasi_identifiers)
     released = generalise(frame, levels)
@@ -278,29 +301,37 @@ def check_release(
     at_risk = int(classes.loc[classes["size"] < k_target, "size"].sum())
     ell = l_diversity(released, quasi_identifiers, sensitive)
     smallest = classes.iloc[0].to_dict()
-    chosen = ", ".join(f"{name}: {HIERARCHIES[name].levels[levels[name]]}" for name in quasi_identifiers)
+    chosen = ", ".join(
+        _("{column}: {level}", column=column_name(name), level=_(HIERARCHIES[name].levels[levels[name]]))
+        for name in quasi_identifiers
+    )
     problems = []
     if k < k_target:
-        problems.append(
-            f"k is {k}, below {k_target}: {at_risk} records are in groups of fewer than {k_target}. The smallest "
-            f"group, {_describe_group(smallest)}, has {smallest['size']} request{'s' if smallest['size'] != 1 else ''}: "
-            "generalise further the quasi-identifiers that make it small."
-        )
+        size = int(smallest["size"])
+        requests = _("{count} request", count=count(size)) if size == 1 else _("{count} requests", count=count(size))
+        problems.append(_(
+            "k is {k}, below {target}: {at_risk} records are in groups of fewer than {target}. The smallest "
+            "group, {group}, has {requests}: generalise further the quasi-identifiers that make it small.",
+            k=count(k), target=count(k_target), at_risk=count(at_risk), group=_describe_group(smallest), requests=requests,
+        ))
     if loss > max_loss:
         costly = max(quasi_identifiers, key=lambda name: levels[name] / HIERARCHIES[name].top)
-        problems.append(
-            f"the information loss is {loss:.1f} %, above the {max_loss:.0f} % accepted: {costly} is generalised "
-            f"the most ({HIERARCHIES[costly].levels[levels[costly]]}); keep it more exact, and generalise another "
-            "quasi-identifier a little instead."
-        )
+        problems.append(_(
+            "the information loss is {loss}, above the {max_loss} accepted: {column} is generalised "
+            "the most ({level}); keep it more exact, and generalise another quasi-identifier a little instead.",
+            loss=percent(loss, 1), max_loss=percent(max_loss, 0), column=column_name(costly),
+            level=_(HIERARCHIES[costly].levels[levels[costly]]),
+        ))
     passes = not problems
     if passes:
-        message = (
-            f"With {chosen}: k = {k} (at least {k_target}) and an information loss of {loss:.1f} % (at most "
-            f"{max_loss:.0f} %). This choice meets both conditions. ℓ = {ell}: "
-            + ("some group shares a single kind of request, which it gives away." if ell == 1 else
-               f"every group holds at least {ell} kinds of request.")
+        diversity = (_("some group shares a single kind of request, which it gives away.") if ell == 1 else
+                     _("every group holds at least {l} kinds of request.", l=count(ell)))
+        message = _(
+            "With {chosen}: k = {k} (at least {target}) and an information loss of {loss} (at most "
+            "{max_loss}). This choice meets both conditions. ℓ = {l}: {diversity}",
+            chosen=chosen, k=count(k), target=count(k_target), loss=percent(loss, 1), max_loss=percent(max_loss, 0),
+            l=count(ell), diversity=diversity,
         )
     else:
-        message = f"With {chosen}: " + "; and ".join(problems)
+        message = _("With {chosen}: {problems}", chosen=chosen, problems=_("; and ").join(problems))
     return ReleaseCheck(dict(levels), k, at_risk, loss, ell, smallest, passes, message, classes)

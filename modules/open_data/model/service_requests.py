@@ -17,6 +17,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from modules.common.i18n import translator
+
+_ = translator(__name__)
+
 #: The seed of the course's table: the lessons, the simulator and the exercise all use it.
 SEED = 2026
 #: Requests in the course's table.
@@ -60,7 +64,7 @@ def synthetic_requests(n: int = DEFAULT_ROWS, seed: int = SEED) -> pd.DataFrame:
     disability access more often). Rows are sorted by date, then by request number.
     """
     if not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"n is the number of requests to make up: give a whole number of at least 1, not {n!r}.")
+        raise ValueError(_("n is the number of requests to make up: give a whole number of at least 1, not {n}.", n=repr(n)))
     rng = np.random.default_rng(seed)
     names = list(NEIGHBOURHOODS)
     shares = np.array([NEIGHBOURHOODS[name][1] for name in names])

@@ -18,9 +18,13 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from modules.common.i18n import translator
 from modules.common.views import plotting
 from modules.common.views.widgets import DESCRIPTION_WIDTH, FigureView, freeze_layout, verdict
 from modules.open_data import model
+from modules.open_data.model.wording import count, decimal, percent
+
+_ = translator(__name__)
 
 #: Colour of the bars of the records not selected, and of the selected one.
 OTHER_COLOUR = plotting.PALETTE["sky"]
@@ -28,7 +32,7 @@ SELECTED_COLOUR = plotting.PALETTE["blue"]
 
 
 def _short(title: str | None, width: int = 48) -> str:
-    title = title or "(no title)"
+    title = title or _("(no title)")
     return title if len(title) <= width else title[: width - 1] + "…"
 
 
@@ -40,25 +44,27 @@ class MetadataExplorer:
     records : sequence of model.MetadataRecord, or the table of :func:`model.read_catalogue`
         The records to compare. Given the table, the explorer reads the shipped records whose
         files it lists.
-    name : str
-        Name of the catalogue, used in the title and the alt text.
+    name : str, optional
+        Name of the catalogue, used in the title and the alt text; by default "Avignon's catalogue", in
+        the learner's language.
 
     ``table`` holds one row per record (file, title, completeness, stars, DCAT-AP status), sorted by
     completeness then title; ``selected`` is the file of the chosen record; ``bars`` the plotted
     bars in the order of ``table``.
     """
 
-    def __init__(self, records: Sequence[model.MetadataRecord] | pd.DataFrame, name: str = "Avignon's catalogue"):
+    def __init__(self, records: Sequence[model.MetadataRecord] | pd.DataFrame, name: str | None = None):
         if isinstance(records, pd.DataFrame):
             wanted = set(records["file"])
             records = [record for record in model.read_records() if record.file in wanted]
         records = list(records)
         if not records:
-            raise ValueError("Give at least one metadata record to explore (see model.read_records()).")
+            raise ValueError(_("Give at least one metadata record to explore (see model.read_records())."))
         for record in records:
             if not isinstance(record, model.MetadataRecord):
-                raise TypeError(f"Each record must be a model.MetadataRecord (see model.read_records()), not {record!r}.")
-        self.name = name
+                raise TypeError(_("Each record must be a model.MetadataRecord (see model.read_records()), not {record}.",
+                                  record=repr(record)))
+        self.name = name if name is not None else _("Avignon's catalogue")
         self.records = {record.file: record for record in records}
         rows = []
         for record in records:
@@ -70,16 +76,16 @@ class MetadataExplorer:
                 dcat = str(error)
             rows.append({
                 "file": record.file,
-                "title": record.title or "(no title)",
+                "title": record.title or _("(no title)"),
                 "completeness": model.completeness(record),
                 "stars": rating.stars,
                 "dcat_error": dcat,
             })
         self.table = pd.DataFrame(rows).sort_values(["completeness", "title"], ascending=[True, True], kind="stable").reset_index(drop=True)
         self.menu = widgets.Dropdown(
-            options=[(f"{_short(row.title)} ({row.completeness:.1f} %)", row.file) for row in self.table.itertuples()],
+            options=[(f"{_short(row.title)} ({percent(row.completeness, 1)})", row.file) for row in self.table.itertuples()],
             value=self.table["file"].iloc[0],
-            description="Record",
+            description=_("Record"),
             style={"description_width": DESCRIPTION_WIDTH},
             layout=widgets.Layout(width="44em", max_width="100%"),
         )
@@ -89,7 +95,8 @@ class MetadataExplorer:
         self._update_text()
         self.menu.observe(self._on_change, names="value")
         self.widget = widgets.VBox([
-            widgets.HTML(f"<b>Metadata quality of {html.escape(name)}: {len(records)} records</b>"),
+            widgets.HTML("<b>" + html.escape(_("Metadata quality of {name}: {count} records", name=self.name, count=count(len(records))))
+                         + "</b>"),
             self.menu,
             self.figure_view.widget,
             self.verdict,
@@ -103,7 +110,8 @@ class MetadataExplorer:
     def select(self, file: str) -> None:
         """Choose a record by its file name (as the menu does)."""
         if file not in self.records:
-            raise ValueError(f"No record {file!r} in this catalogue. Its files: {', '.join(sorted(self.records))}.")
+            raise ValueError(_("No record {file} in this catalogue. Its files: {files}.",
+                               file=repr(file), files=", ".join(sorted(self.records))))
         self.menu.value = file
 
     def _on_change(self, change=None) -> None:
@@ -121,14 +129,15 @@ class MetadataExplorer:
         with matplotlib.rc_context(plotting.STYLE):
             figure = Figure(figsize=(7.0, 1.6 + 0.24 * count), layout="constrained")
             axes = figure.add_subplot()
+        plotting.localise_ticks(axes)  # before the record titles are set as the ticks of the y axis
         positions = range(count)
         self.bars = list(axes.barh(positions, self.table["completeness"], color=OTHER_COLOUR, height=0.7))
         axes.set_yticks(list(positions), [_short(title, 40) for title in self.table["title"]], fontsize=7.5)
         axes.set_xlim(0, 100)
-        axes.set_xlabel("Completeness score (%)")
-        axes.set_title(f"Completeness of the records of {self.name}", fontweight="bold", fontsize=10)
+        axes.set_xlabel(_("Completeness score (%)"))
+        axes.set_title(_("Completeness of the records of {name}", name=self.name), fontweight="bold", fontsize=10)
         for position, score in zip(positions, self.table["completeness"]):
-            axes.text(score + 1, position, f"{score:.1f}", va="center", fontsize=7.5)
+            axes.text(score + 1, position, decimal(score, 1), va="center", fontsize=7.5)
         self.axes = axes
         FigureCanvasAgg(figure)
         self.figure = figure
@@ -143,10 +152,11 @@ class MetadataExplorer:
         """Alt text: the range of the scores and the chosen record's score."""
         scores = self.table["completeness"]
         row = self.table.loc[self.table["file"] == self.selected].iloc[0]
-        return (
-            f"Horizontal bar chart of the completeness score of the {len(scores)} records of {self.name}, from "
-            f"{scores.min():.1f} % to {scores.max():.1f} %. The highlighted bar is the chosen record, "
-            f"\"{row['title']}\", at {row['completeness']:.1f} %."
+        return _(
+            "Horizontal bar chart of the completeness score of the {count} records of {name}, from "
+            "{lowest} to {highest}. The highlighted bar is the chosen record, \"{title}\", at {score}.",
+            count=count(len(scores)), name=self.name, lowest=percent(scores.min(), 1), highest=percent(scores.max(), 1),
+            title=row["title"], score=percent(row["completeness"], 1),
         )
 
     # -- text ----------------------------------------------------------------------------------
@@ -155,21 +165,23 @@ class MetadataExplorer:
         row = self.table.loc[self.table["file"] == self.selected].iloc[0]
         missing = model.missing_fields(record)
         rating = model.rate(online=bool(record.links), licence=record.licence, formats=record.formats)
-        parts = [f'<p role="status"><b>{html.escape(row["title"])}</b> ({html.escape(record.file)}): completeness '
-                 f"{row['completeness']:.1f} %.</p>"]
+        completeness = _("({file}): completeness {score}.", file=record.file, score=percent(row["completeness"], 1))
+        parts = [f'<p role="status"><b>{html.escape(row["title"])}</b> {html.escape(completeness)}</p>']
         if missing:
             items = "".join(
-                f"<li><b>{html.escape(field.label)}</b> (weight {field.weight}): {html.escape(field.why)}.</li>" for field in missing
+                f"<li><b>{html.escape(_(field.label))}</b> "
+                + html.escape(_("(weight {weight}): {why}.", weight=field.weight, why=_(field.why))) + "</li>"
+                for field in missing
             )
-            parts.append(f"<p>Missing, and what a reuser loses:</p><ul>{items}</ul>")
+            parts.append(f"<p>{html.escape(_('Missing, and what a reuser loses:'))}</p><ul>{items}</ul>")
         else:
-            parts.append("<p>Every field the score counts is filled.</p>")
-        parts.append(
-            f"<p><b>Five stars:</b> {rating} ({rating.stars} of 5). Next step: {html.escape(rating.next_step)}</p>"
-        )
+            parts.append(f"<p>{html.escape(_('Every field the score counts is filled.'))}</p>")
+        stars = _("({stars} of 5). Next step: {step}", stars=rating.stars, step=rating.next_step)
+        parts.append(f"<p><b>{html.escape(_('Five stars:'))}</b> {rating} {html.escape(stars)}</p>")
         if row["dcat_error"]:
-            parts.append(f"<p><b>DCAT-AP:</b> {html.escape(row['dcat_error'])}</p>")
+            parts.append(f"<p><b>{html.escape(_('DCAT-AP:'))}</b> {html.escape(row['dcat_error'])}</p>")
         else:
-            parts.append("<p><b>DCAT-AP:</b> a valid description can be built from this record (title, description and an access URL).</p>")
-        parts.append(f"<p><b>The rule.</b> {html.escape(model.COMPLETENESS_RULE)}</p>")
+            parts.append(f"<p><b>{html.escape(_('DCAT-AP:'))}</b> " + html.escape(_(
+                "a valid description can be built from this record (title, description and an access URL).")) + "</p>")
+        parts.append(f"<p><b>{html.escape(_('The rule.'))}</b> {html.escape(model.completeness_rule())}</p>")
         self.verdict.value = "".join(parts)

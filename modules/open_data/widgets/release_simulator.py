@@ -18,9 +18,13 @@ import numpy as np
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
+from modules.common.i18n import translator
 from modules.common.views import plotting
 from modules.common.views.widgets import FigureView, alert_html, freeze_layout, verdict
 from modules.open_data import model
+from modules.open_data.model.wording import count, grouped, percent
+
+_ = translator(__name__)
 
 #: Group sizes of the chart's bars: (label, smallest size, largest size).
 SIZE_BINS = (
@@ -58,23 +62,27 @@ class PublishSimulator:
         self.table = model.synthetic_requests() if table is None else table
         unknown = [name for name in quasi_identifiers if name not in model.HIERARCHIES]
         if unknown:
-            raise ValueError(
-                f"No generalisation hierarchy for {', '.join(map(repr, unknown))}: choose among {', '.join(model.HIERARCHIES)}."
-            )
+            raise ValueError(_(
+                "No generalisation hierarchy for {unknown}: choose among {known}.",
+                unknown=", ".join(map(repr, unknown)), known=", ".join(model.HIERARCHIES),
+            ))
         absent = [name for name in quasi_identifiers if name not in self.table.columns]
         if absent:
-            raise ValueError(f"The table has no column {', '.join(map(repr, absent))}.")
+            raise ValueError(_("The table has no column {absent}.", absent=", ".join(map(repr, absent))))
         if len(self.table) == 0:
-            raise ValueError("The table is empty: there is nothing to publish.")
+            raise ValueError(_("The table is empty: there is nothing to publish."))
         self.candidates = tuple(quasi_identifiers)
         self.k_target, self.max_loss = k_target, max_loss
         self._cache: dict = {}
-        self.ticks = {name: widgets.Checkbox(value=True, description=f"{name} is a quasi-identifier", indent=False)
-                      for name in self.candidates}
+        self.ticks = {
+            name: widgets.Checkbox(value=True, description=_("{column} is a quasi-identifier", column=model.column_name(name)),
+                                   indent=False)
+            for name in self.candidates
+        }
         self.levels = {
             name: widgets.Dropdown(
-                options=[(label, number) for number, label in enumerate(model.HIERARCHIES[name].levels)],
-                value=0, description="level", style={"description_width": "4em"},
+                options=[(_(label), number) for number, label in enumerate(model.HIERARCHIES[name].levels)],
+                value=0, description=_("level"), style={"description_width": "4em"},
                 layout=widgets.Layout(width="17em"),
             )
             for name in self.candidates
@@ -88,7 +96,7 @@ class PublishSimulator:
             control.observe(self._on_change, names="value")
         rows = [widgets.HBox([self.ticks[name], self.levels[name]]) for name in self.candidates]
         self.widget = widgets.VBox([
-            widgets.HTML(f"<b>Is it safe to publish? {len(self.table):,} records</b>".replace(",", " ")),
+            widgets.HTML("<b>" + html.escape(_("Is it safe to publish? {count} records", count=grouped(len(self.table)))) + "</b>"),
             widgets.Box(
                 [
                     widgets.VBox(rows, layout=widgets.Layout(flex="1 1 26em", max_width="100%")),
@@ -114,10 +122,12 @@ class PublishSimulator:
         if quasi_identifiers is not None:
             unknown = [name for name in quasi_identifiers if name not in self.candidates]
             if unknown:
-                raise ValueError(f"{', '.join(map(repr, unknown))} is not among this simulator's columns {self.candidates}.")
+                raise ValueError(_("{unknown} is not among this simulator's columns {columns}.",
+                                   unknown=", ".join(map(repr, unknown)), columns=self.candidates))
         for name in levels:
             if name not in self.candidates:
-                raise ValueError(f"{name!r} is not among this simulator's columns {self.candidates}.")
+                raise ValueError(_("{unknown} is not among this simulator's columns {columns}.",
+                                   unknown=repr(name), columns=self.candidates))
         controls = [*self.ticks.values(), *self.levels.values()]
         for control in controls:
             control.unobserve(self._on_change, names="value")
@@ -161,8 +171,8 @@ class PublishSimulator:
     def _build_figure(self) -> None:
         with matplotlib.rc_context(plotting.STYLE):
             figure, axes = plotting.new_figure(
-                "How the records spread over groups", "Size of the group (records sharing the same quasi-identifiers)",
-                "Share of the records (%)", size=(6.4, 3.8),
+                _("How the records spread over groups"), _("Size of the group (records sharing the same quasi-identifiers)"),
+                _("Share of the records (%)"), size=(6.4, 3.8),
             )
         positions = np.arange(len(SIZE_BINS))
         self.bars = list(axes.bar(positions, self.shares, color=plotting.PALETTE["blue"], width=0.75))
@@ -170,7 +180,7 @@ class PublishSimulator:
         axes.set_ylim(0, 110)
         boundary = next(i for i, (_, low, _) in enumerate(SIZE_BINS) if low >= self.k_target) - 0.5
         axes.axvline(boundary, color=plotting.ALERT_COLOUR, linestyle="--", linewidth=1.2)
-        self.target_text = axes.text(boundary - 0.1, 104, f"at risk: groups of fewer than {self.k_target}", ha="right",
+        self.target_text = axes.text(boundary - 0.1, 104, _("at risk: groups of fewer than {k}", k=count(self.k_target)), ha="right",
                                      va="center", fontsize=8, color=plotting.ALERT_TEXT_COLOUR)
         self.labels = [axes.text(p, 0, "", ha="center", va="bottom", fontsize=7.5) for p in positions]
         self.axes = axes
@@ -185,33 +195,38 @@ class PublishSimulator:
         for (_, low, _), bar, label, share in zip(SIZE_BINS, self.bars, self.labels, self.shares):
             bar.set_height(share)
             bar.set_color(plotting.ALERT_COLOUR if low < self.k_target else plotting.PALETTE["blue"])
-            label.set_text(f"{share:.0f} %" if share >= 0.5 else ("<1 %" if share > 0 else ""))
+            label.set_text(percent(share, 0) if share >= 0.5 else ("<" + percent(1, 0) if share > 0 else ""))
             label.set_position((label.get_position()[0], share + 1))
 
     def describe(self) -> str:
         """Alt text: the share of records in each group size, and k."""
-        parts = "; ".join(f"size {label}: {share:.1f} %" for (label, _, _), share in zip(SIZE_BINS, self.shares) if share > 0)
+        parts = "; ".join(_("size {label}: {share}", label=label, share=percent(share, 1))
+                          for (label, _low, _high), share in zip(SIZE_BINS, self.shares) if share > 0)
         k = self.result.k if self.result else len(self.table)
-        return (
-            f"Bar chart of the share of the {len(self.table)} records in groups of each size: {parts}. Groups of fewer "
-            f"than {self.k_target} records, left of the dashed line, are at risk. k = {k}."
+        return _(
+            "Bar chart of the share of the {count} records in groups of each size: {parts}. Groups of fewer "
+            "than {target} records, left of the dashed line, are at risk. k = {k}.",
+            count=count(len(self.table)), parts=parts, target=count(self.k_target), k=count(k),
         )
 
     # -- text ----------------------------------------------------------------------------------
     def _update_text(self) -> None:
         if self.result is None:
-            self.verdict.value = alert_html(
+            self.verdict.value = alert_html(_(
                 "No column is ticked: then nothing tells the records apart, and nothing is generalised. Tick the "
                 "columns that someone could know about a person (age, sex, neighbourhood, date)."
-            )
+            ))
             return
         result = self.result
-        figures = (
-            f"k = {result.k} · records at risk: {result.at_risk:,} · ℓ = {result.l} · information loss: {result.loss:.1f} %"
-        ).replace(",", " ")
+        figures = _(
+            "k = {k} · records at risk: {at_risk} · ℓ = {l} · information loss: {loss}",
+            k=count(result.k), at_risk=grouped(result.at_risk), l=count(result.l), loss=percent(result.loss, 1),
+        )
         body = f'<p role="status"><b>{html.escape(figures)}</b></p>'
         body += alert_html(result.message) if not result.passes else f"<p>{html.escape(result.message)}</p>"
-        body += (f"<p><b>The rules.</b> Target: k ≥ {self.k_target} and an information loss of at most {self.max_loss:.0f} %. "
-                 f"{html.escape(model.LOSS_RULE)} k-anonymity alone does not make data anonymous: look at ℓ, and at what "
-                 "else someone may know.</p>")
+        target = _("Target: k ≥ {k} and an information loss of at most {max_loss}.",
+                   k=count(self.k_target), max_loss=percent(self.max_loss, 0))
+        caveat = _("k-anonymity alone does not make data anonymous: look at ℓ, and at what else someone may know.")
+        body += (f"<p><b>{html.escape(_('The rules.'))}</b> {html.escape(target)} "
+                 f"{html.escape(model.loss_rule())} {html.escape(caveat)}</p>")
         self.verdict.value = body

@@ -24,14 +24,19 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from modules.common.i18n import N_, translator
 from modules.common.views import plotting
 from modules.common.views.tables import FullTable
+from modules.project_management import model
+from modules.project_management.model import wording
 
-#: Credit of the figures of the fictional project: its durations are the course's assumptions.
-PROJECT_CREDIT = "Fictional project; three-point estimates are the course's assumptions."
+_ = translator(__name__)
 
-#: Credit of the figures drawn from Avignon's orders (Licence Ouverte asks for producer and date).
-DATA_CREDIT = (
+#: Credit of the figures of the fictional project: its durations are the course's assumptions (shown with ``_``).
+PROJECT_CREDIT = N_("Fictional project; three-point estimates are the course's assumptions.")
+
+#: Credit of the figures drawn from Avignon's orders (Licence Ouverte asks for producer and date; shown with ``_``).
+DATA_CREDIT = N_(
     "Data: Ville d'Avignon, arrêtés travaux avec impact sur la circulation, extraction of 19/02/2022, "
     "Licence Ouverte (Etalab)."
 )
@@ -47,7 +52,7 @@ LINE_STYLES = {
 
 def _percent_ticks() -> FuncFormatter:
     """Tick labels in per cent, written as the course writes shares: ``'80 %'`` (a new formatter per axis)."""
-    return FuncFormatter(lambda value, _position: f"{value:.0f} %")
+    return FuncFormatter(lambda value, _position: f"{wording.decimal(value, 0)}{wording.unit_space()}%")
 
 
 # -- formatting -------------------------------------------------------------------------------
@@ -58,7 +63,7 @@ def days(value: float, digits: int = 1) -> str:
     value = float(value)
     if math.isclose(value, round(value), abs_tol=1e-9):
         return str(int(round(value)))
-    return f"{value:.{digits}f}"
+    return wording.decimal(value, digits)
 
 
 def day_reached(value: float) -> int:
@@ -70,10 +75,10 @@ def percent(share: float) -> str:
     """A share as a whole percentage, never rounding a near-certainty to 0 % or 100 %: ``0.357`` → ``'36 %'``."""
     share = float(share)
     if 0 < share < 0.005:
-        return "under 1 %"
+        return _("under 1 %")
     if 0.995 <= share < 1:
-        return "over 99 %"
-    return f"{share * 100:.0f} %"
+        return _("over 99 %")
+    return wording.percent(share)
 
 
 def _milestones(network) -> set[str]:
@@ -101,15 +106,15 @@ def estimates_table(network, estimates: Mapping) -> FullTable:
             mean, sd = days(estimate.pert_mean), days(estimate.pert_sd)
         rows.append(
             {
-                "after": ", ".join(task.predecessors),
-                "optimistic a": points[0],
-                "most likely m": points[1],
-                "pessimistic b": points[2],
-                "PERT mean": mean,
-                "PERT sd": sd,
+                _("after"): ", ".join(task.predecessors),
+                _("optimistic a"): points[0],
+                _("most likely m"): points[1],
+                _("pessimistic b"): points[2],
+                _("PERT mean"): mean,
+                _("PERT sd"): sd,
             }
         )
-    return FullTable(pd.DataFrame(rows, index=pd.Index(network.names, name="task (working days)")))
+    return FullTable(pd.DataFrame(rows, index=pd.Index(network.names, name=_("task (working days)"))))
 
 
 def dates_table(plan: float, approximation, chain, result, deadline: float) -> pd.DataFrame:
@@ -120,56 +125,59 @@ def dates_table(plan: float, approximation, chain, result, deadline: float) -> p
     its critical path alone and ``result`` that of the whole network. Columns: the P50, the P80 and
     the chance of finishing by ``deadline`` of each (the plan is a single date, with no chance).
     """
+    chance = _("chance of day {day}", day=days(deadline))
     rows = {
-        "Plan: every task at its most likely duration": {
+        _("Plan: every task at its most likely duration"): {
             "P50": days(plan),
             "P80": days(plan),
-            f"chance of day {days(deadline)}": "not given: a single date",
+            chance: _("not given: a single date"),
         },
-        "PERT shortcut: normal curve on the critical path": {
+        _("PERT shortcut: normal curve on the critical path"): {
             "P50": days(approximation.percentile(0.5)),
             "P80": days(approximation.percentile(0.8)),
-            f"chance of day {days(deadline)}": percent(approximation.probability_by(deadline)),
+            chance: percent(approximation.probability_by(deadline)),
         },
-        "Monte Carlo: the critical path alone": {
+        _("Monte Carlo: the critical path alone"): {
             "P50": days(chain.p50),
             "P80": days(chain.p80),
-            f"chance of day {days(deadline)}": percent(chain.probability_by(deadline)),
+            chance: percent(chain.probability_by(deadline)),
         },
-        "Monte Carlo: the whole network": {
+        _("Monte Carlo: the whole network"): {
             "P50": days(result.p50),
             "P80": days(result.p80),
-            f"chance of day {days(deadline)}": percent(result.probability_by(deadline)),
+            chance: percent(result.probability_by(deadline)),
         },
     }
-    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("method (working days)")
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis(_("method (working days)"))
 
 
 def chance_table(result, days_: Mapping[str, float]) -> pd.DataFrame:
     """The chance that the simulated project ends by each of ``days_`` (label → working day)."""
     return pd.DataFrame(
         {
-            "working day": [days(day) for day in days_.values()],
-            "chance of finishing by then": [percent(result.probability_by(day)) for day in days_.values()],
+            _("working day"): [days(day) for day in days_.values()],
+            _("chance of finishing by then"): [percent(result.probability_by(day)) for day in days_.values()],
         },
-        index=pd.Index(list(days_), name="date"),
+        index=pd.Index(list(days_), name=_("date")),
     )
 
 
 # -- Monte Carlo ----------------------------------------------------------------------------------
 
 
-def finish_histogram(result, *, deadline: float | None = None, name: str = "the project", bins: int = 40) -> plotting.AccessibleFigure:
+def finish_histogram(result, *, deadline: float | None = None, name: str | None = None, bins: int = 40) -> plotting.AccessibleFigure:
     """Histogram of the simulated project durations with the plan, P50, P80 and the deadline as lines.
 
     ``result`` is a :class:`model.SimulationResult` (durations in working days); its
-    ``plan_duration`` is the plan with every task at its most likely value.
+    ``plan_duration`` is the plan with every task at its most likely value. ``name`` defaults to
+    "the project", in the learner's language.
     """
+    name = _("the project") if name is None else name
     finish = result.finish
     fig, ax = plotting.new_figure(
-        f"When does {name} end? {result.runs:,} simulated projects".replace(",", " "),
-        "End of the project (working days after the start)",
-        "Share of runs (%)",
+        _("When does {name} end? {runs} simulated projects", name=name, runs=wording.grouped(result.runs)),
+        _("End of the project (working days after the start)"),
+        _("Share of runs (%)"),
         size=(7.5, 4.4),
     )
     low = min(float(finish.min()), result.plan_duration, deadline if deadline is not None else math.inf)
@@ -178,47 +186,52 @@ def finish_histogram(result, *, deadline: float | None = None, name: str = "the 
     weights = np.full(len(finish), 100 / len(finish))
     ax.hist(finish, bins=edges, weights=weights, color=plotting.PALETTE["sky"], edgecolor="white", linewidth=0.4)
     lines = {
-        "plan": (result.plan_duration, f"Plan (most likely durations): day {days(result.plan_duration)}"),
-        "p50": (result.p50, f"P50: day {day_reached(result.p50)}"),
-        "p80": (result.p80, f"P80: day {day_reached(result.p80)}"),
+        "plan": (result.plan_duration, _("Plan (most likely durations): day {day}", day=days(result.plan_duration))),
+        "p50": (result.p50, _("P50: day {day}", day=day_reached(result.p50))),
+        "p80": (result.p80, _("P80: day {day}", day=day_reached(result.p80))),
     }
     if deadline is not None:
-        lines["deadline"] = (deadline, f"Deadline: day {days(deadline)}")
+        lines["deadline"] = (deadline, _("Deadline: day {day}", day=days(deadline)))
     for key, (value, label) in lines.items():
         ax.axvline(value, label=label, **LINE_STYLES[key])
     ax.legend(loc="upper right", fontsize=9)
     ax.xaxis.set_major_locator(MaxNLocator(nbins=10, integer=True))
     ax.grid(axis="x", visible=False)
     deadline_text = (
-        f" The deadline, day {days(deadline)}, is met in {percent(result.probability_by(deadline))} of the runs."
+        " " + _("The deadline, day {day}, is met in {share} of the runs.", day=days(deadline), share=percent(result.probability_by(deadline)))
         if deadline is not None
         else ""
     )
     return plotting.show(
         fig,
-        alt=(
-            f"Histogram of the end of {name} over {result.runs} simulated runs, from day {math.floor(finish.min())} "
-            f"to day {day_reached(finish.max())}, skewed to the right. The plan with every task at its most likely "
-            f"duration ends on day {days(result.plan_duration)}, which {percent(result.probability_by(result.plan_duration))} "
-            f"of the runs meet. Half the runs end by day {day_reached(result.p50)} (P50), 80 % by day "
-            f"{day_reached(result.p80)} (P80).{deadline_text}"
-        ),
-        caption=f"Each bar is the share of simulated projects that end in that interval. {PROJECT_CREDIT}",
+        alt=_(
+            "Histogram of the end of {name} over {runs} simulated runs, from day {first} "
+            "to day {last}, skewed to the right. The plan with every task at its most likely "
+            "duration ends on day {plan}, which {share} "
+            "of the runs meet. Half the runs end by day {p50} (P50), 80 % by day "
+            "{p80} (P80).",
+            name=name, runs=result.runs, first=math.floor(finish.min()), last=day_reached(finish.max()),
+            plan=days(result.plan_duration), share=percent(result.probability_by(result.plan_duration)),
+            p50=day_reached(result.p50), p80=day_reached(result.p80),
+        ) + deadline_text,
+        caption=_("Each bar is the share of simulated projects that end in that interval. {credit}", credit=_(PROJECT_CREDIT)),
     )
 
 
-def critical_share_chart(result, network, *, name: str = "the project") -> plotting.AccessibleFigure:
+def critical_share_chart(result, network, *, name: str | None = None) -> plotting.AccessibleFigure:
     """Horizontal bars: the share of runs in which each task is critical (milestones left out).
 
     ``result`` is a :class:`model.SimulationResult` of ``network``; tasks keep the network's
-    (topological) order, top to bottom, so that parallel branches read side by side.
+    (topological) order, top to bottom, so that parallel branches read side by side. ``name``
+    defaults to "the project", in the learner's language.
     """
+    name = _("the project") if name is None else name
     milestones = _milestones(network)
     shares = result.critical_share.drop([task for task in result.critical_share.index if task in milestones])
     fig, ax = plotting.new_figure(
-        f"How often each task of {name} is critical",
-        "Share of runs in which the task is on the critical path (%)",
-        "Task",
+        _("How often each task of {name} is critical", name=name),
+        _("Share of runs in which the task is on the critical path (%)"),
+        _("Task"),
         size=(7.5, 0.9 + 0.32 * len(shares)),
     )
     positions = np.arange(len(shares))[::-1]
@@ -234,8 +247,9 @@ def critical_share_chart(result, network, *, name: str = "the project") -> plott
     listed = "; ".join(f"{task} {percent(share)}" for task, share in shares.items())
     return plotting.show(
         fig,
-        alt=f"Bar chart of the share of {result.runs} simulated runs in which each task of {name} is critical: {listed}.",
-        caption=f"Vermillion bars: tasks critical in at least half of the runs. {PROJECT_CREDIT}",
+        alt=_("Bar chart of the share of {runs} simulated runs in which each task of {name} is critical: {listed}.",
+              runs=result.runs, name=name, listed=listed),
+        caption=_("Vermillion bars: tasks critical in at least half of the runs. {credit}", credit=_(PROJECT_CREDIT)),
     )
 
 
@@ -247,6 +261,7 @@ def reasons_table(extensions: pd.DataFrame) -> FullTable:
 
     ``extensions`` is :func:`model.extensions`. Each category shows, as an example, the reason text
     written most often (the shortest when several are written as often), as the order wrote it.
+    Categories are named in the learner's language.
     """
     categories = extensions["reason_category"]
     counts = categories.value_counts()
@@ -254,13 +269,14 @@ def reasons_table(extensions: pd.DataFrame) -> FullTable:
     for category, count in counts.items():
         texts = extensions.loc[categories == category, "reason"].dropna().astype(str)
         if texts.empty:
-            example = "(no reason written)"
+            example = _("(no reason written)")
         else:
             frequency = texts.value_counts()
             top = frequency[frequency == frequency.max()].index
             example = min(top, key=len)
-        rows.append({"extension orders": int(count), "share": percent(count / len(extensions)), "example, as written": example})
-    return FullTable(pd.DataFrame(rows, index=pd.Index(list(counts.index), name="reason category")))
+        rows.append({_("extension orders"): int(count), _("share"): percent(count / len(extensions)), _("example, as written"): example})
+    categories = [_(model.REASON_CATEGORY_NAMES[category]) if category in model.REASON_CATEGORY_NAMES else category for category in counts.index]
+    return FullTable(pd.DataFrame(rows, index=pd.Index(categories, name=_("reason category"))))
 
 
 def overrun_histogram(extensions: pd.DataFrame, *, bin_days: int = 7) -> plotting.AccessibleFigure:
@@ -272,24 +288,26 @@ def overrun_histogram(extensions: pd.DataFrame, *, bin_days: int = 7) -> plottin
     added = extensions["overrun_days"].dropna()
     median, p80 = float(added.quantile(0.5)), float(added.quantile(0.8))
     fig, ax = plotting.new_figure(
-        "How many days each extension added", "Days added to the planned end (calendar days)", "Extension orders", size=(7.5, 4.0)
+        _("How many days each extension added"), _("Days added to the planned end (calendar days)"), _("Extension orders"), size=(7.5, 4.0)
     )
     edges = np.arange(0, added.max() + bin_days + 1, bin_days)
     ax.hist(added, bins=edges, color=plotting.PALETTE["sky"], edgecolor="white", linewidth=0.5)
-    ax.axvline(median, label=f"median: {days(median)} days", **LINE_STYLES["p50"])
-    ax.axvline(p80, label=f"80 % of extensions add at most {days(p80)} days", **LINE_STYLES["p80"])
+    ax.axvline(median, label=_("median: {days} days", days=days(median)), **LINE_STYLES["p50"])
+    ax.axvline(p80, label=_("80 % of extensions add at most {days} days", days=days(p80)), **LINE_STYLES["p80"])
     ax.legend(loc="upper right", fontsize=9)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.grid(axis="x", visible=False)
     within = int((added <= 2 * bin_days).sum())
     return plotting.show(
         fig,
-        alt=(
-            f"Histogram of the days added by {len(added)} extension orders, in bars of {bin_days} days: "
-            f"{within} add at most {2 * bin_days} days; the median is {days(median)} days and 80 % add at most "
-            f"{days(p80)} days, but a long tail reaches {days(added.max())} days."
+        alt=_(
+            "Histogram of the days added by {count} extension orders, in bars of {bin_days} days: "
+            "{within} add at most {twice} days; the median is {median} days and 80 % add at most "
+            "{p80} days, but a long tail reaches {longest} days.",
+            count=len(added), bin_days=bin_days, within=within, twice=2 * bin_days, median=days(median), p80=days(p80),
+            longest=days(added.max()),
         ),
-        caption=f"The new end of each extension minus the end planned before it. {DATA_CREDIT}",
+        caption=_("The new end of each extension minus the end planned before it. {credit}", credit=_(DATA_CREDIT)),
     )
 
 
@@ -301,28 +319,30 @@ def reference_class_chart(chance: pd.Series, *, plan: float, targets: Mapping[fl
     maps a share (0.8) to the first day that reaches it, drawn as dotted guides.
     """
     fig, ax = plotting.new_figure(
-        f"Works planned for {days(plan)} days: when will they be over?",
-        "Days since the works started (calendar days)",
-        "Chance the works are over (%)",
+        _("Works planned for {days} days: when will they be over?", days=days(plan)),
+        _("Days since the works started (calendar days)"),
+        _("Chance the works are over (%)"),
         size=(7.5, 4.0),
     )
     ax.step(chance.index, chance.to_numpy() * 100, where="post", color=plotting.PALETTE["blue"])
-    ax.axvline(plan, label=f"planned end: day {days(plan)}", **LINE_STYLES["plan"])
+    ax.axvline(plan, label=_("planned end: day {day}", day=days(plan)), **LINE_STYLES["plan"])
     colours = [plotting.PALETTE["orange"], plotting.ALERT_COLOUR, plotting.PALETTE["purple"]]
     for colour, (share, day) in zip(colours, sorted(targets.items())):
         ax.hlines(share * 100, chance.index[0], day, colors=colour, linestyles=":", linewidth=1.6)
-        ax.plot([day], [share * 100], "o", color=colour, label=f"{share * 100:.0f} %: day {days(day)}")
+        ax.plot([day], [share * 100], "o", color=colour, label=_("{share}: day {day}", share=wording.percent(share), day=days(day)))
     low = float(chance.iloc[0]) * 100
     ax.set_ylim(max(0.0, math.floor(low / 10) * 10 - 10), 101)
     ax.yaxis.set_major_formatter(_percent_ticks())
     ax.legend(loc="lower right", fontsize=9)
-    guides = "; ".join(f"{share * 100:.0f} % by day {days(day)}" for share, day in sorted(targets.items()))
+    guides = "; ".join(_("{share} by day {day}", share=wording.percent(share), day=days(day)) for share, day in sorted(targets.items()))
     return plotting.show(
         fig,
-        alt=(
-            f"Step curve of the chance that works planned for {days(plan)} days are over, by day since their start: "
-            f"{percent(chance.loc[plan])} on the planned day {days(plan)}, then rising in steps to "
-            f"{percent(chance.iloc[-1])} by day {days(chance.index[-1])}. Guides: {guides}."
+        alt=_(
+            "Step curve of the chance that works planned for {plan} days are over, by day since their start: "
+            "{on_plan} on the planned day {plan}, then rising in steps to "
+            "{last} by day {last_day}. Guides: {guides}.",
+            plan=days(plan), on_plan=percent(chance.loc[plan]), last=percent(chance.iloc[-1]), last_day=days(chance.index[-1]),
+            guides=guides,
         ),
-        caption=f"Built from the orders of similar length and their extensions. {DATA_CREDIT}",
+        caption=_("Built from the orders of similar length and their extensions. {credit}", credit=_(DATA_CREDIT)),
     )

@@ -52,6 +52,7 @@ from .roadworks import (  # noqa: F401
     DATE_FORMATS,
     PLAUSIBLE_GAP_DAYS,
     REASON_CATEGORIES,
+    REASON_CATEGORY_NAMES,
     REASON_KEYWORDS,
     ROW_COLUMNS,
     RoadworksOrders,

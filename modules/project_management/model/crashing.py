@@ -14,9 +14,14 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from modules.common.i18n import N_, translator
+
 from .earned_value import _euros
 from .network import Network, _check_network, _is_number
 from .risk import SimulationResult, ThreePoint, _check_estimates, simulate
+from .wording import decimal, general, percent
+
+_ = translator(__name__)
 
 
 @dataclass(frozen=True)
@@ -28,18 +33,21 @@ class CrashOption:
     max_days: float
 
     def __post_init__(self) -> None:
-        for label, unit in (("cost_per_day", "€ per day saved"), ("max_days", "working days")):
+        for label, unit in (("cost_per_day", N_("€ per day saved")), ("max_days", N_("working days"))):
             value = getattr(self, label)
             if not _is_number(value) or not math.isfinite(value) or value < 0:
-                raise ValueError(f"{label} is {value!r}: give a finite number of {unit}, 0 or more.")
+                raise ValueError(_("{label} is {value}: give a finite number of {unit}, 0 or more.", label=label, value=repr(value), unit=_(unit)))
             object.__setattr__(self, label, float(value))
 
 
 def _plan_days(name: str, days) -> float:
     if not _is_number(days) or not math.isfinite(days):
-        raise ValueError(f"The plan gives {days!r} days for {name!r}: give a number of working days, 0 or more.")
+        raise ValueError(_("The plan gives {days} days for {name}: give a number of working days, 0 or more.", days=repr(days), name=repr(name)))
     if days < 0:
-        raise ValueError(f"The plan gives {days:g} days for {name!r}: a task cannot be slowed down here, give 0 or more days.")
+        raise ValueError(_(
+            "The plan gives {days} days for {name}: a task cannot be slowed down here, give 0 or more days.",
+            days=general(days), name=repr(name),
+        ))
     return float(days)
 
 
@@ -47,7 +55,7 @@ def _check_plan_mapping(plan) -> Mapping:
     if plan is None:
         return {}
     if not isinstance(plan, Mapping):
-        raise ValueError("Give the plan as a mapping {task name: working days saved}, for example {'Works': 3}.")
+        raise ValueError(_("Give the plan as a mapping {task name: working days saved}, for example {'Works': 3}."))
     return plan
 
 
@@ -75,20 +83,20 @@ def apply_crash(
     crashed = dict(checked)
     for name, days in plan.items():
         if name not in network.index:
-            raise ValueError(
-                f"The plan names {name!r}, which is not a task of the network: fix the name "
-                f"(tasks: {', '.join(network.names)})."
-            )
+            raise ValueError(_(
+                "The plan names {name}, which is not a task of the network: fix the name (tasks: {tasks}).",
+                name=repr(name), tasks=", ".join(network.names),
+            ))
         days = _plan_days(name, days)
         if options is not None:
             if name not in options:
-                raise ValueError(f"{name!r} cannot be sped up (it has no crash option): remove it from the plan.")
+                raise ValueError(_("{name} cannot be sped up (it has no crash option): remove it from the plan.", name=repr(name)))
             allowed = options[name].max_days
             if days > allowed + 1e-9:
-                raise ValueError(
-                    f"The plan speeds {name!r} up by {days:g} days, but at most {allowed:g} are possible: plan "
-                    f"{allowed:g} days or fewer."
-                )
+                raise ValueError(_(
+                    "The plan speeds {name} up by {days} days, but at most {allowed} are possible: plan {allowed} days or fewer.",
+                    name=repr(name), days=general(days), allowed=general(allowed),
+                ))
         base = checked.get(name, ThreePoint.fixed(network.tasks[network.index[name]].duration))
         crashed[name] = _shorten(base, days)
     return crashed
@@ -100,7 +108,7 @@ def crash_cost(options: Mapping[str, CrashOption], plan: Mapping[str, float]) ->
     total = 0.0
     for name, days in plan.items():
         if name not in options:
-            raise ValueError(f"{name!r} cannot be sped up (it has no crash option): remove it from the plan.")
+            raise ValueError(_("{name} cannot be sped up (it has no crash option): remove it from the plan.", name=repr(name)))
         total += _plan_days(name, days) * options[name].cost_per_day
     return total
 
@@ -159,14 +167,16 @@ class PlanCheck:
         return max(0.0, self.cost - self.budget)
 
     def feedback(self) -> str:
-        """One paragraph for the learner: the verdict, then every problem."""
+        """One paragraph for the learner: the verdict, then every problem (in the learner's language)."""
         share = f"P{round(self.percentile * 100)}"
         if self.meets:
-            return (
-                f"Your plan meets the deadline: {share} {self.p80:.1f} working days for a deadline of "
-                f"{self.deadline:g}, at a cost of {_euros(self.cost)} within the budget of {_euros(self.budget)}."
+            return _(
+                "Your plan meets the deadline: {share} {p80} working days for a deadline of "
+                "{deadline}, at a cost of {cost} within the budget of {budget}.",
+                share=share, p80=decimal(self.p80, 1), deadline=general(self.deadline),
+                cost=_euros(self.cost), budget=_euros(self.budget),
             )
-        return "Your plan does not pass yet. " + " ".join(self.problems)
+        return _("Your plan does not pass yet.") + " " + " ".join(self.problems)
 
 
 def check_plan(
@@ -205,52 +215,53 @@ def check_plan(
     network = _check_network(network)
     checked = _check_estimates(network, estimates)
     if not isinstance(options, Mapping):
-        raise ValueError("Give options as a mapping {task name: CrashOption(cost_per_day, max_days)}.")
+        raise ValueError(_("Give options as a mapping {task name: CrashOption(cost_per_day, max_days)}."))
     for name, option in options.items():
         if name not in network.index:
-            raise ValueError(f"options names {name!r}, which is not a task of the network: fix the name.")
+            raise ValueError(_("options names {name}, which is not a task of the network: fix the name.", name=repr(name)))
         if not isinstance(option, CrashOption):
-            raise ValueError(f"The option of {name!r} is {option!r}: give CrashOption(cost_per_day, max_days).")
+            raise ValueError(_("The option of {name} is {option}: give CrashOption(cost_per_day, max_days).", name=repr(name), option=repr(option)))
     for label, value in (("budget", budget), ("deadline", deadline)):
         if not _is_number(value) or not math.isfinite(value) or value < 0:
-            unit = "€" if label == "budget" else "working days from the start"
-            raise ValueError(f"{label} is {value!r}: give a finite number of {unit}, 0 or more.")
+            unit = N_("€") if label == "budget" else N_("working days from the start")
+            raise ValueError(_("{label} is {value}: give a finite number of {unit}, 0 or more.", label=label, value=repr(value), unit=_(unit)))
     if not _is_number(percentile) or not 0 < percentile <= 1:
-        raise ValueError(f"percentile is {percentile!r}: give a fraction between 0 and 1 (0.8 for P80).")
+        raise ValueError(_("percentile is {value}: give a fraction between 0 and 1 (0.8 for P80).", value=repr(percentile)))
 
     problems: list[str] = []
     if not isinstance(plan, Mapping):
         problems.append(
-            "The plan is not a dictionary {task name: days saved}, for example {'Works': 3}: nothing was sped up."
+            _("The plan is not a dictionary {task name: days saved}, for example {'Works': 3}: nothing was sped up.")
         )
         plan = {}
     applied: dict[str, float] = {}
     cost = 0.0
     for name, days in plan.items():
         if name not in network.index:
-            problems.append(
-                f"{name!r} is not a task of the network: check the spelling (tasks: {', '.join(network.names)})."
-            )
+            problems.append(_(
+                "{name} is not a task of the network: check the spelling (tasks: {tasks}).", name=repr(name), tasks=", ".join(network.names)
+            ))
             continue
         if name not in options:
-            problems.append(f"{name!r} cannot be sped up (it has no crash option): remove it from the plan.")
+            problems.append(_("{name} cannot be sped up (it has no crash option): remove it from the plan.", name=repr(name)))
             continue
         if not _is_number(days) or not math.isfinite(days) or days < 0:
-            problems.append(f"{name!r} is planned for {days!r} days: give a number of working days, 0 or more.")
+            problems.append(_("{name} is planned for {days} days: give a number of working days, 0 or more.", name=repr(name), days=repr(days)))
             continue
         days = float(days)
         allowed = options[name].max_days
         if days > allowed + 1e-9:
-            problems.append(
-                f"{name!r} is sped up by {days:g} days, but at most {allowed:g} are possible: plan {allowed:g} days or fewer."
-            )
+            problems.append(_(
+                "{name} is sped up by {days} days, but at most {allowed} are possible: plan {allowed} days or fewer.",
+                name=repr(name), days=general(days), allowed=general(allowed),
+            ))
         applied[name] = min(days, allowed)
         cost += days * options[name].cost_per_day
     if cost > budget + 1e-6:
-        problems.append(
-            f"The plan costs {_euros(cost)}, {_euros(cost - budget)} over the budget of {_euros(budget)}: speed up "
-            f"fewer days or choose cheaper tasks."
-        )
+        problems.append(_(
+            "The plan costs {cost}, {over} over the budget of {budget}: speed up fewer days or choose cheaper tasks.",
+            cost=_euros(cost), over=_euros(cost - budget), budget=_euros(budget),
+        ))
 
     crashed = apply_crash(network, checked, applied)
     result = simulate(network, crashed, runs=runs, seed=seed, distribution=distribution)
@@ -264,18 +275,20 @@ def check_plan(
         ][:3]
         if candidates:
             listed = "; ".join(
-                f"{name!r} (critical in {result.critical_share[name] * 100:.0f} % of runs, "
-                f"{options[name].max_days - applied.get(name, 0.0):g} more days possible at "
-                f"{_euros(options[name].cost_per_day)}/day)"
+                _(
+                    "{name} (critical in {share} of runs, {more} more days possible at {cost}/day)",
+                    name=repr(name), share=percent(result.critical_share[name]),
+                    more=general(options[name].max_days - applied.get(name, 0.0)), cost=_euros(options[name].cost_per_day),
+                )
                 for name in candidates
             )
-            hint = f" The tasks most often critical that could still be sped up: {listed}."
+            hint = " " + _("The tasks most often critical that could still be sped up: {listed}.", listed=listed)
         else:
-            hint = " No task that is ever critical can be sped up further: the deadline cannot be met this way."
-        problems.append(
-            f"The {share} end is {value:.1f} working days, {value - deadline:.1f} days after the deadline of "
-            f"{deadline:g}.{hint}"
-        )
+            hint = " " + _("No task that is ever critical can be sped up further: the deadline cannot be met this way.")
+        problems.append(_(
+            "The {share} end is {value} working days, {late} days after the deadline of {deadline}.",
+            share=share, value=decimal(value, 1), late=decimal(value - deadline, 1), deadline=general(deadline),
+        ) + hint)
     return PlanCheck(
         meets=not problems,
         cost=cost,

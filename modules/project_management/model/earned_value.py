@@ -21,26 +21,30 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from modules.common.i18n import N_, translator
+
 from .network import _is_number
+from .wording import decimal
+from .wording import euros as _euros
 
+_ = translator(__name__)
 
-def _euros(amount: float, exact: bool = False) -> str:
-    """``-10000`` → ``'−10 000 €'``, as the course writes amounts (whole euros).
-
-    With ``exact=True``, an amount that is not a whole number of euros keeps its cents (for error
-    messages, where rounding could make two different amounts look equal)."""
-    cents = exact and abs(amount - round(amount)) > 1e-9
-    text = (f"{abs(amount):,.2f} €" if cents else f"{abs(amount):,.0f} €").replace(",", " ")
-    return ("−" if amount < (-1e-9 if cents else -0.5) else "") + text
+#: How the messages name each amount (shown in the learner's language).
+AMOUNT_LABELS = {
+    "bac": N_("bac (budget at completion)"),
+    "pv": N_("pv (planned value)"),
+    "ev": N_("ev (earned value)"),
+    "ac": N_("ac (actual cost)"),
+}
 
 
 def _check_euros(label: str, value, *, positive: bool = False) -> float:
     if not _is_number(value) or not math.isfinite(value):
-        raise ValueError(f"{label} is {value!r}: give an amount in euros (a finite number).")
+        raise ValueError(_("{label} is {value}: give an amount in euros (a finite number).", label=label, value=repr(value)))
     if positive and value <= 0:
-        raise ValueError(f"{label} is {value!r}: the budget at completion must be more than 0 €.")
+        raise ValueError(_("{label} is {value}: the budget at completion must be more than 0 €.", label=label, value=repr(value)))
     if value < 0:
-        raise ValueError(f"{label} is {value!r}: give an amount of 0 € or more.")
+        raise ValueError(_("{label} is {value}: give an amount of 0 € or more.", label=label, value=repr(value)))
     return float(value)
 
 
@@ -69,20 +73,22 @@ class EarnedValue:
     ac: float
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "bac", _check_euros("bac (budget at completion)", self.bac, positive=True))
-        object.__setattr__(self, "pv", _check_euros("pv (planned value)", self.pv))
-        object.__setattr__(self, "ev", _check_euros("ev (earned value)", self.ev))
-        object.__setattr__(self, "ac", _check_euros("ac (actual cost)", self.ac))
+        object.__setattr__(self, "bac", _check_euros(_(AMOUNT_LABELS["bac"]), self.bac, positive=True))
+        object.__setattr__(self, "pv", _check_euros(_(AMOUNT_LABELS["pv"]), self.pv))
+        object.__setattr__(self, "ev", _check_euros(_(AMOUNT_LABELS["ev"]), self.ev))
+        object.__setattr__(self, "ac", _check_euros(_(AMOUNT_LABELS["ac"]), self.ac))
         if self.pv > self.bac * (1 + 1e-12):
-            raise ValueError(
-                f"pv ({_euros(self.pv, True)}) is larger than bac ({_euros(self.bac, True)}): the plan cannot schedule more "
-                f"work than the whole budget. Check both amounts."
-            )
+            raise ValueError(_(
+                "pv ({pv}) is larger than bac ({bac}): the plan cannot schedule more "
+                "work than the whole budget. Check both amounts.",
+                pv=_euros(self.pv, True), bac=_euros(self.bac, True),
+            ))
         if self.ev > self.bac * (1 + 1e-12):
-            raise ValueError(
-                f"ev ({_euros(self.ev, True)}) is larger than bac ({_euros(self.bac, True)}): earned value is the budgeted cost "
-                f"of the work done, at most the whole budget (100 % done). Check both amounts."
-            )
+            raise ValueError(_(
+                "ev ({ev}) is larger than bac ({bac}): earned value is the budgeted cost "
+                "of the work done, at most the whole budget (100 % done). Check both amounts.",
+                ev=_euros(self.ev, True), bac=_euros(self.bac, True),
+            ))
 
     # -- variances (€) --------------------------------------------------------------------------
 
@@ -173,52 +179,54 @@ class EarnedValue:
         }
 
     def verdict(self) -> str:
-        """Three plain sentences: cost, schedule, forecast."""
+        """Three plain sentences: cost, schedule, forecast (in the learner's language)."""
         cpi, spi, eac = self.cpi, self.spi, self.eac
         if cpi is None:
-            cost = "Cost: nothing has been spent yet, so cost performance cannot be judged."
+            cost = _("Cost: nothing has been spent yet, so cost performance cannot be judged.")
         elif abs(self.cv) < 0.5:
-            cost = f"On budget: the work done is worth what it cost ({_euros(self.ac)}, CPI {cpi:.2f})."
+            cost = _("On budget: the work done is worth what it cost ({ac}, CPI {cpi}).", ac=_euros(self.ac), cpi=decimal(cpi, 2))
         elif self.cv < 0:
-            cost = (
-                f"Over budget: the work done was budgeted at {_euros(self.ev)} but cost {_euros(self.ac)} "
-                f"(CV {_euros(self.cv)}, CPI {cpi:.2f}: each euro spent buys {cpi:.2f} € of planned work)."
+            cost = _(
+                "Over budget: the work done was budgeted at {ev} but cost {ac} "
+                "(CV {cv}, CPI {cpi}: each euro spent buys {cpi} € of planned work).",
+                ev=_euros(self.ev), ac=_euros(self.ac), cv=_euros(self.cv), cpi=decimal(cpi, 2),
             )
         else:
-            cost = (
-                f"Under budget: the work done was budgeted at {_euros(self.ev)} and cost only {_euros(self.ac)} "
-                f"(CV +{_euros(self.cv)}, CPI {cpi:.2f})."
+            cost = _(
+                "Under budget: the work done was budgeted at {ev} and cost only {ac} (CV +{cv}, CPI {cpi}).",
+                ev=_euros(self.ev), ac=_euros(self.ac), cv=_euros(self.cv), cpi=decimal(cpi, 2),
             )
         if spi is None:
-            schedule = "Schedule: no work was planned by this date yet, so progress cannot be judged."
+            schedule = _("Schedule: no work was planned by this date yet, so progress cannot be judged.")
         elif abs(self.sv) < 0.5:
-            schedule = f"On schedule: the work done matches the plan ({_euros(self.ev)}, SPI {spi:.2f})."
+            schedule = _("On schedule: the work done matches the plan ({ev}, SPI {spi}).", ev=_euros(self.ev), spi=decimal(spi, 2))
         elif self.sv < 0:
-            schedule = (
-                f"Late: {_euros(self.ev)} of work done against {_euros(self.pv)} planned by now "
-                f"(SV {_euros(self.sv)}, SPI {spi:.2f})."
+            schedule = _(
+                "Late: {ev} of work done against {pv} planned by now (SV {sv}, SPI {spi}).",
+                ev=_euros(self.ev), pv=_euros(self.pv), sv=_euros(self.sv), spi=decimal(spi, 2),
             )
         else:
-            schedule = (
-                f"Ahead of schedule: {_euros(self.ev)} of work done against {_euros(self.pv)} planned by now "
-                f"(SV +{_euros(self.sv)}, SPI {spi:.2f})."
+            schedule = _(
+                "Ahead of schedule: {ev} of work done against {pv} planned by now (SV +{sv}, SPI {spi}).",
+                ev=_euros(self.ev), pv=_euros(self.pv), sv=_euros(self.sv), spi=decimal(spi, 2),
             )
         if eac is None:
-            forecast = (
-                f"Forecast: no cost efficiency yet; if the rest costs what was budgeted, the project will cost "
-                f"{_euros(self.eac_one_off)}."
+            forecast = _(
+                "Forecast: no cost efficiency yet; if the rest costs what was budgeted, the project will cost {eac}.",
+                eac=_euros(self.eac_one_off),
             )
         else:
             gap = eac - self.bac
             if abs(gap) < 0.5:
-                ending = "exactly its budget"
+                ending = _("exactly its budget")
             elif gap > 0:
-                ending = f"{_euros(gap)} over its {_euros(self.bac)} budget"
+                ending = _("{gap} over its {bac} budget", gap=_euros(gap), bac=_euros(self.bac))
             else:
-                ending = f"{_euros(-gap)} under its {_euros(self.bac)} budget"
-            forecast = (
-                f"Forecast: if efficiency stays as it is, the project will cost {_euros(eac)} in total, {ending} "
-                f"({_euros(self.eac_one_off)} if the overrun so far was a one-off)."
+                ending = _("{gap} under its {bac} budget", gap=_euros(-gap), bac=_euros(self.bac))
+            forecast = _(
+                "Forecast: if efficiency stays as it is, the project will cost {eac} in total, {ending} "
+                "({one_off} if the overrun so far was a one-off).",
+                eac=_euros(eac), ending=ending, one_off=_euros(self.eac_one_off),
             )
         return " ".join((cost, schedule, forecast))
 
@@ -229,9 +237,9 @@ def planned_curve(bac: float, periods: int) -> pd.Series:
     Spending starts slowly, peaks mid-project and tails off, modelled by the smooth step
     ``bac × (3t² − 2t³)`` with ``t = period / periods``. Use it when a real plan is not at hand.
     """
-    bac = _check_euros("bac (budget at completion)", bac, positive=True)
+    bac = _check_euros(_(AMOUNT_LABELS["bac"]), bac, positive=True)
     if isinstance(periods, bool) or not isinstance(periods, (int, np.integer)) or periods < 1:
-        raise ValueError(f"periods is {periods!r}: give a whole number of periods (months, weeks), 1 or more.")
+        raise ValueError(_("periods is {periods}: give a whole number of periods (months, weeks), 1 or more.", periods=repr(periods)))
     t = np.arange(periods + 1) / periods
     return pd.Series(bac * (3 * t**2 - 2 * t**3), index=pd.RangeIndex(periods + 1, name="period"), name="pv")
 
@@ -248,32 +256,34 @@ def earned_value_curve(
     period; ``earned`` and ``actual`` may cover only the dates reported so far (later rows are NaN).
     Columns: ``pv``, ``ev``, ``ac``, ``cv``, ``sv``, ``cpi``, ``spi``, ``eac`` (NaN where undefined).
     """
-    bac = _check_euros("bac (budget at completion)", bac, positive=True)
+    bac = _check_euros(_(AMOUNT_LABELS["bac"]), bac, positive=True)
     if not isinstance(planned, pd.Series) or planned.empty:
-        raise ValueError("planned must be a non-empty pandas Series of cumulative planned value (€) by date.")
+        raise ValueError(_("planned must be a non-empty pandas Series of cumulative planned value (€) by date."))
     frame = pd.DataFrame({"pv": planned.astype(float)})
     for label, series in (("ev", earned), ("ac", actual)):
         if series is None:
             frame[label] = np.nan
             continue
         if not isinstance(series, pd.Series):
-            raise ValueError(f"{label} must be a pandas Series of cumulative amounts (€) by date, like planned.")
+            raise ValueError(_("{label} must be a pandas Series of cumulative amounts (€) by date, like planned.", label=label))
         unknown = series.index.difference(planned.index)
         if len(unknown):
-            raise ValueError(
-                f"{label} has dates that planned does not have ({', '.join(map(str, unknown[:3]))}): "
-                f"give both on the same dates."
-            )
+            raise ValueError(_(
+                "{label} has dates that planned does not have ({dates}): give both on the same dates.",
+                label=label, dates=", ".join(map(str, unknown[:3])),
+            ))
         frame[label] = series.astype(float).reindex(planned.index)
     for label in ("pv", "ev", "ac"):
         values = frame[label].dropna()
         if (values < 0).any():
-            raise ValueError(f"{label} has negative amounts: cumulative amounts are 0 € or more.")
+            raise ValueError(_("{label} has negative amounts: cumulative amounts are 0 € or more.", label=label))
         if (np.diff(values.to_numpy()) < -1e-9).any():
-            raise ValueError(f"{label} decreases at some date: give cumulative amounts (running totals), which never fall.")
+            raise ValueError(_("{label} decreases at some date: give cumulative amounts (running totals), which never fall.", label=label))
     for label in ("pv", "ev"):
         if (frame[label].dropna() > bac * (1 + 1e-12)).any():
-            raise ValueError(f"{label} goes above bac ({_euros(bac)}): planned and earned value are at most the whole budget.")
+            raise ValueError(_(
+                "{label} goes above bac ({bac}): planned and earned value are at most the whole budget.", label=label, bac=_euros(bac)
+            ))
     frame["cv"] = frame["ev"] - frame["ac"]
     frame["sv"] = frame["ev"] - frame["pv"]
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -26,6 +26,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from modules.common.i18n import translator
+
+from .wording import general
+
+_ = translator(__name__)
+
 #: Two times (working days) closer than this are treated as equal: a task is critical when its
 #: total float is within ``TOLERANCE`` of 0. It absorbs floating-point rounding in the passes.
 TOLERANCE = 1e-9
@@ -53,15 +59,16 @@ def _is_number(value) -> bool:
 def _check_duration(name: str, duration) -> float:
     """Return ``duration`` as a float, or raise a ValueError that says what to give instead."""
     if not _is_number(duration):
-        raise ValueError(
-            f"Task {name!r} has duration {duration!r}: give a number of working days (0 for a milestone)."
-        )
+        raise ValueError(_(
+            "Task {name} has duration {duration}: give a number of working days (0 for a milestone).", name=repr(name), duration=repr(duration)
+        ))
     if not math.isfinite(duration):
-        raise ValueError(f"Task {name!r} has duration {duration!r}: give a finite number of working days.")
+        raise ValueError(_("Task {name} has duration {duration}: give a finite number of working days.", name=repr(name), duration=repr(duration)))
     if duration < 0:
-        raise ValueError(
-            f"Task {name!r} has a negative duration ({duration:g} days): give 0 or more (0 for a milestone)."
-        )
+        raise ValueError(_(
+            "Task {name} has a negative duration ({duration} days): give 0 or more (0 for a milestone).",
+            name=repr(name), duration=general(duration),
+        ))
     return float(duration)
 
 
@@ -75,10 +82,11 @@ def _split_predecessors(value) -> tuple[str, ...]:
         return tuple(part.strip() for part in value.split(",") if part.strip())
     if isinstance(value, (list, tuple, np.ndarray, pd.Series)):
         return tuple(str(part).strip() for part in value if str(part).strip())
-    raise ValueError(
-        f"Predecessors {value!r} are not understood: give task names as a tuple or list of strings, "
-        f"or as one string separated by commas (\"Design, Tender\")."
-    )
+    raise ValueError(_(
+        'Predecessors {value} are not understood: give task names as a tuple or list of strings, '
+        'or as one string separated by commas ("Design, Tender").',
+        value=repr(value),
+    ))
 
 
 @dataclass(frozen=True)
@@ -105,15 +113,17 @@ class Task:
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name.strip():
-            raise ValueError(f"A task has the name {self.name!r}: give every task a non-empty text name.")
+            raise ValueError(_("A task has the name {name}: give every task a non-empty text name.", name=repr(self.name)))
         object.__setattr__(self, "duration", _check_duration(self.name, self.duration))
         predecessors = _split_predecessors(self.predecessors)
         for predecessor in predecessors:
             if not isinstance(predecessor, str):  # pragma: no cover - _split_predecessors returns str
-                raise ValueError(f"Task {self.name!r} has predecessor {predecessor!r}: give task names as text.")
+                raise ValueError(_("Task {name} has predecessor {predecessor}: give task names as text.", name=repr(self.name), predecessor=repr(predecessor)))
         object.__setattr__(self, "predecessors", predecessors)
         if not isinstance(self.description, str):
-            raise ValueError(f"Task {self.name!r} has description {self.description!r}: give a text (or leave it out).")
+            raise ValueError(_(
+                "Task {name} has description {description}: give a text (or leave it out).", name=repr(self.name), description=repr(self.description)
+            ))
 
     @property
     def is_milestone(self) -> bool:
@@ -167,34 +177,28 @@ class Network:
 
     def __init__(self, tasks: Sequence[Task]):
         if isinstance(tasks, (str, bytes, Task)) or not hasattr(tasks, "__iter__"):
-            raise ValueError("Give the tasks as a list of Task objects, for example [Task('Design', 10), ...].")
+            raise ValueError(_("Give the tasks as a list of Task objects, for example [Task('Design', 10), ...]."))
         tasks = list(tasks)
         if not tasks:
-            raise ValueError("The network is empty: give at least one Task.")
+            raise ValueError(_("The network is empty: give at least one Task."))
         for task in tasks:
             if not isinstance(task, Task):
-                raise ValueError(
-                    f"{task!r} is not a Task: build each task with Task(name, duration, predecessors)."
-                )
+                raise ValueError(_("{task} is not a Task: build each task with Task(name, duration, predecessors).", task=repr(task)))
         by_name: dict[str, Task] = {}
         for task in tasks:
             if task.name in by_name:
-                raise ValueError(
-                    f"Two tasks are called {task.name!r}: give every task a different name."
-                )
+                raise ValueError(_("Two tasks are called {name}: give every task a different name.", name=repr(task.name)))
             by_name[task.name] = task
         for task in tasks:
             _check_duration(task.name, task.duration)
             for predecessor in task.predecessors:
                 if predecessor == task.name:
-                    raise ValueError(
-                        f"Task {task.name!r} depends on itself: remove {task.name!r} from its own predecessors."
-                    )
+                    raise ValueError(_("Task {name} depends on itself: remove {name} from its own predecessors.", name=repr(task.name)))
                 if predecessor not in by_name:
-                    raise ValueError(
-                        f"Task {task.name!r} depends on {predecessor!r}, which is not in the network: "
-                        f"add it or fix the name."
-                    )
+                    raise ValueError(_(
+                        "Task {name} depends on {predecessor}, which is not in the network: add it or fix the name.",
+                        name=repr(task.name), predecessor=repr(predecessor),
+                    ))
         predecessors = {task.name: tuple(dict.fromkeys(task.predecessors)) for task in tasks}
 
         # Kahn's algorithm, always taking the first ready task in the order given (stable).
@@ -206,10 +210,11 @@ class Network:
             if ready is None:
                 cycle = _find_cycle(pending, predecessors)
                 chain = " → ".join(repr(name) for name in cycle)
-                raise ValueError(
-                    f"The tasks {chain} form a cycle: each one waits for the one before it, so none can "
-                    f"start. Remove one of these dependencies."
-                )
+                raise ValueError(_(
+                    "The tasks {chain} form a cycle: each one waits for the one before it, so none can "
+                    "start. Remove one of these dependencies.",
+                    chain=chain,
+                ))
             order.append(ready)
             placed.add(ready)
             pending.remove(ready)
@@ -220,7 +225,7 @@ class Network:
         self.predecessor_indices: list[np.ndarray] = [
             np.array(sorted(self.index[p] for p in predecessors[name]), dtype=np.intp) for name in order
         ]
-        successors: list[list[int]] = [[] for _ in order]
+        successors: list[list[int]] = [[] for _position in order]
         for position, preds in enumerate(self.predecessor_indices):
             for p in preds:
                 successors[p].append(position)
@@ -235,13 +240,13 @@ class Network:
         ``predecessors`` (a comma-separated string such as ``"Design, Tender"``, a list, or empty).
         An optional ``description`` column is kept. Other columns are ignored."""
         if not isinstance(table, pd.DataFrame):
-            raise ValueError("Give a pandas DataFrame with columns name, duration and predecessors.")
+            raise ValueError(_("Give a pandas DataFrame with columns name, duration and predecessors."))
         missing = [column for column in ("name", "duration", "predecessors") if column not in table.columns]
         if missing:
-            raise ValueError(
-                f"The table has no column {', '.join(missing)}: it needs name, duration and predecessors "
-                f"(columns found: {', '.join(map(str, table.columns))})."
-            )
+            raise ValueError(_(
+                "The table has no column {missing}: it needs name, duration and predecessors (columns found: {found}).",
+                missing=", ".join(missing), found=", ".join(map(str, table.columns)),
+            ))
         tasks = []
         for row in table.itertuples(index=False):
             record = row._asdict()
@@ -253,9 +258,10 @@ class Network:
                 try:
                     duration = float(duration.replace(",", "."))
                 except ValueError:
-                    raise ValueError(
-                        f"Task {record['name']!r} has duration {record['duration']!r}: give a number of working days."
-                    ) from None
+                    raise ValueError(_(
+                        "Task {name} has duration {duration}: give a number of working days.",
+                        name=repr(record["name"]), duration=repr(record["duration"]),
+                    )) from None
             tasks.append(Task(str(record["name"]).strip(), duration, _split_predecessors(record["predecessors"]), str(description)))
         return cls(tasks)
 
@@ -273,7 +279,7 @@ class Network:
     def task(self, name: str) -> Task:
         """The task called ``name`` (ValueError with the known names if there is none)."""
         if name not in self.index:
-            raise ValueError(f"There is no task {name!r} in the network. Tasks: {', '.join(self.names)}.")
+            raise ValueError(_("There is no task {name} in the network. Tasks: {tasks}.", name=repr(name), tasks=", ".join(self.names)))
         return self.tasks[self.index[name]]
 
     def with_durations(self, durations: Mapping[str, float]) -> "Network":
@@ -292,13 +298,13 @@ class Network:
         if durations is None:
             return values
         if not isinstance(durations, Mapping):
-            raise ValueError("Give durations as a mapping {task name: working days}, for example {'Works': 12}.")
+            raise ValueError(_("Give durations as a mapping {task name: working days}, for example {'Works': 12}."))
         for name, value in durations.items():
             if name not in self.index:
-                raise ValueError(
-                    f"durations names {name!r}, which is not a task of the network: fix the name "
-                    f"(tasks: {', '.join(self.names)})."
-                )
+                raise ValueError(_(
+                    "durations names {name}, which is not a task of the network: fix the name (tasks: {tasks}).",
+                    name=repr(name), tasks=", ".join(self.names),
+                ))
             values[self.index[name]] = _check_duration(name, value)
         return values
 
@@ -314,10 +320,10 @@ class Network:
 
 def _check_network(network) -> Network:
     if not isinstance(network, Network):
-        raise ValueError(
-            f"Expected a Network, got {type(network).__name__}: build one with Network([Task(...), ...]) "
-            f"or Network.from_table(table)."
-        )
+        raise ValueError(_(
+            "Expected a Network, got {kind}: build one with Network([Task(...), ...]) or Network.from_table(table).",
+            kind=type(network).__name__,
+        ))
     return network
 
 
@@ -438,7 +444,7 @@ def _as_date(value) -> np.datetime64:
     if isinstance(value, pd.Timestamp):
         value = value.date()
     if not isinstance(value, (datetime.date, np.datetime64)):
-        raise ValueError(f"start is {value!r}: give a date, for example datetime.date(2025, 9, 1).")
+        raise ValueError(_("start is {value}: give a date, for example datetime.date(2025, 9, 1).", value=repr(value)))
     return np.datetime64(value, "D")
 
 

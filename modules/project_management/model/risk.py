@@ -26,7 +26,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from modules.common.i18n import translator
+
 from .network import TOLERANCE, Network, _check_network, _is_number, critical_paths
+from .wording import general
+
+_ = translator(__name__)
 
 #: Distributions accepted by :func:`simulate`.
 DISTRIBUTIONS = ("triangular", "pert")
@@ -50,19 +55,21 @@ class ThreePoint:
         for label in ("optimistic", "most_likely", "pessimistic"):
             value = getattr(self, label)
             if not _is_number(value) or not math.isfinite(value):
-                raise ValueError(f"{label} is {value!r}: give a finite number of working days.")
+                raise ValueError(_("{label} is {value}: give a finite number of working days.", label=label, value=repr(value)))
             if value < 0:
-                raise ValueError(f"{label} is {value:g}: a duration cannot be negative, give 0 or more working days.")
+                raise ValueError(_(
+                    "{label} is {value}: a duration cannot be negative, give 0 or more working days.", label=label, value=general(value)
+                ))
             object.__setattr__(self, label, float(value))
         a, m, b = self.optimistic, self.most_likely, self.pessimistic
         if a > m:
-            raise ValueError(
-                f"optimistic ({a:g}) is larger than most_likely ({m:g}): give optimistic ≤ most likely ≤ pessimistic."
-            )
+            raise ValueError(_(
+                "optimistic ({a}) is larger than most_likely ({m}): give optimistic ≤ most likely ≤ pessimistic.", a=general(a), m=general(m)
+            ))
         if m > b:
-            raise ValueError(
-                f"most_likely ({m:g}) is larger than pessimistic ({b:g}): give optimistic ≤ most likely ≤ pessimistic."
-            )
+            raise ValueError(_(
+                "most_likely ({m}) is larger than pessimistic ({b}): give optimistic ≤ most likely ≤ pessimistic.", m=general(m), b=general(b)
+            ))
 
     @classmethod
     def fixed(cls, duration: float) -> "ThreePoint":
@@ -103,7 +110,7 @@ class ThreePoint:
         below 0 days.
         """
         if not _is_number(factor) or not math.isfinite(factor) or factor < 0:
-            raise ValueError(f"factor is {factor!r}: give a number 0 or more (1 keeps the estimate as it is).")
+            raise ValueError(_("factor is {factor}: give a number 0 or more (1 keeps the estimate as it is).", factor=repr(factor)))
         m = self.most_likely
         return ThreePoint(max(0.0, m - factor * (m - self.optimistic)), m, m + factor * (self.pessimistic - m))
 
@@ -117,22 +124,23 @@ def _check_estimates(network: Network, estimates) -> dict[str, ThreePoint]:
     if estimates is None:
         return {}
     if not isinstance(estimates, Mapping):
-        raise ValueError("Give estimates as a mapping {task name: ThreePoint(optimistic, most_likely, pessimistic)}.")
+        raise ValueError(_("Give estimates as a mapping {task name: ThreePoint(optimistic, most_likely, pessimistic)}."))
     checked: dict[str, ThreePoint] = {}
     for name, estimate in estimates.items():
         if name not in network.index:
-            raise ValueError(
-                f"estimates names {name!r}, which is not a task of the network: fix the name "
-                f"(tasks: {', '.join(network.names)})."
-            )
+            raise ValueError(_(
+                "estimates names {name}, which is not a task of the network: fix the name (tasks: {tasks}).",
+                name=repr(name), tasks=", ".join(network.names),
+            ))
         if isinstance(estimate, ThreePoint):
             checked[name] = estimate
         elif isinstance(estimate, (tuple, list)) and len(estimate) == 3:
             checked[name] = ThreePoint(*estimate)
         else:
-            raise ValueError(
-                f"The estimate of {name!r} is {estimate!r}: give ThreePoint(optimistic, most_likely, pessimistic)."
-            )
+            raise ValueError(_(
+                "The estimate of {name} is {estimate}: give ThreePoint(optimistic, most_likely, pessimistic).",
+                name=repr(name), estimate=repr(estimate),
+            ))
     return checked
 
 
@@ -187,8 +195,9 @@ class SimulationResult:
         ``p`` is a fraction between 0 and 1; numpy's default (linear) interpolation is used.
         """
         if not _is_number(p) or not 0 <= p <= 1:
-            hint = " (you may have given a percentage: write 0.8 for P80)" if _is_number(p) and 1 < p <= 100 else ""
-            raise ValueError(f"p is {p!r}: give a fraction between 0 and 1{hint}.")
+            if _is_number(p) and 1 < p <= 100:
+                raise ValueError(_("p is {p}: give a fraction between 0 and 1 (you may have given a percentage: write 0.8 for P80).", p=repr(p)))
+            raise ValueError(_("p is {p}: give a fraction between 0 and 1.", p=repr(p)))
         return float(np.percentile(self.finish, 100 * p))
 
     @property
@@ -214,7 +223,7 @@ class SimulationResult:
     def probability_by(self, day: float) -> float:
         """Share of runs (0 to 1) in which the project finishes at or before ``day`` (working days)."""
         if not _is_number(day) or not math.isfinite(day):
-            raise ValueError(f"day is {day!r}: give a number of working days from the project start.")
+            raise ValueError(_("day is {day}: give a number of working days from the project start.", day=repr(day)))
         return float(np.mean(self.finish <= day + TOLERANCE))
 
     def most_critical(self, count: int = 5) -> pd.Series:
@@ -321,11 +330,11 @@ def simulate(
     network = _check_network(network)
     checked = _check_estimates(network, estimates)
     if isinstance(runs, bool) or not isinstance(runs, (int, np.integer)) or runs < 1:
-        raise ValueError(f"runs is {runs!r}: give a whole number of simulated projects, 1 or more (10_000 is usual).")
+        raise ValueError(_("runs is {runs}: give a whole number of simulated projects, 1 or more (10_000 is usual).", runs=repr(runs)))
     if distribution not in DISTRIBUTIONS:
-        raise ValueError(f"distribution is {distribution!r}: choose \"triangular\" or \"pert\".")
+        raise ValueError(_('distribution is {distribution}: choose "triangular" or "pert".', distribution=repr(distribution)))
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0):
-        raise ValueError(f"seed is {seed!r}: give a whole number 0 or more (or None for a fresh random seed).")
+        raise ValueError(_("seed is {seed}: give a whole number 0 or more (or None for a fresh random seed).", seed=repr(seed)))
     runs = int(runs)
     rng = np.random.default_rng(seed)
 
@@ -337,7 +346,7 @@ def simulate(
     finish, critical = _simulate_passes(network, durations)
 
     plan = network.duration_array(most_likely_durations(checked))
-    plan_finish, _ = _simulate_passes(network, plan[:, None])
+    plan_finish, _critical = _simulate_passes(network, plan[:, None])
     return SimulationResult(
         finish=finish,
         critical_share=pd.Series(critical.mean(axis=1), index=pd.Index(network.names, name="task"), name="critical_share"),
@@ -372,7 +381,7 @@ class PertApproximation:
     def percentile(self, p: float) -> float:
         """Duration met with probability ``p`` (a fraction strictly between 0 and 1) under the approximation."""
         if not _is_number(p) or not 0 < p < 1:
-            raise ValueError(f"p is {p!r}: give a fraction strictly between 0 and 1 (0.8 for P80).")
+            raise ValueError(_("p is {p}: give a fraction strictly between 0 and 1 (0.8 for P80).", p=repr(p)))
         if self.sd == 0:
             return self.mean
         return statistics.NormalDist(self.mean, self.sd).inv_cdf(p)

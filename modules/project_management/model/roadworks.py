@@ -41,8 +41,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from modules.common.i18n import N_, translator
+
 from ...common import data as common_data
 from .datasets import ROADWORKS, ROADWORKS_FILE, SLUG
+
+_ = translator(__name__)
 
 #: How each date column of the raw file is written (each column has its own format).
 DATE_FORMATS = {
@@ -70,6 +74,14 @@ ROW_COLUMNS = ("arretesrcid", "order_start", "order_end", "site_start", "site_en
 
 #: Reason categories of :func:`reason_category`, checked in this order.
 REASON_CATEGORIES = ("weather", "late start", "works not finished", "other")
+
+#: How tables and figures name each reason category (the keys stay as they are; shown translated with ``_``).
+REASON_CATEGORY_NAMES = {
+    "weather": N_("weather"),
+    "late start": N_("late start"),
+    "works not finished": N_("works not finished"),
+    "other": N_("other"),
+}
 
 #: Keywords (lower case, without accents) of each reason category.
 REASON_KEYWORDS = {
@@ -211,14 +223,15 @@ def read_orders(path: str | Path | None = None) -> RoadworksOrders:
         path = common_data.data_path(SLUG, ROADWORKS, ROADWORKS_FILE)
     path = Path(path)
     if not path.exists():
-        raise FileNotFoundError(f"There is no file {str(path)!r}: check the path.")
+        raise FileNotFoundError(_("There is no file {path}: check the path.", path=repr(str(path))))
     raw = pd.read_csv(path, sep=";", encoding="utf-8-sig", dtype=str, keep_default_na=False)
     missing = [column for column in RAW_COLUMNS if column not in raw.columns]
     if missing:
-        raise ValueError(
-            f"The file {path.name} has no column {', '.join(missing)}: is it a roadworks orders file like "
-            f"84007-travauxArretes.csv (separator ';')?"
-        )
+        raise ValueError(_(
+            "The file {name} has no column {missing}: is it a roadworks orders file like "
+            "84007-travauxArretes.csv (separator ';')?",
+            name=path.name, missing=", ".join(missing),
+        ))
     raw = raw.reset_index(drop=True)
     text = raw.apply(lambda column: column.str.strip())
     empty = text == ""
@@ -230,7 +243,7 @@ def read_orders(path: str | Path | None = None) -> RoadworksOrders:
     rows = pd.DataFrame(index=raw.index)
     rows["arretesrcid"] = text["arretesrcid"].where(~empty["arretesrcid"], None)
     for index in raw.index[empty["arretesrcid"]]:
-        report(index, "arretesrcid", raw.at[index, "arretesrcid"], "empty: the row belongs to no order number")
+        report(index, "arretesrcid", raw.at[index, "arretesrcid"], _("empty: the row belongs to no order number"))
 
     for column, fmt in DATE_FORMATS.items():
         parsed = _parse_dates(text[column].where(~empty[column]), fmt)
@@ -238,7 +251,7 @@ def read_orders(path: str | Path | None = None) -> RoadworksOrders:
         example = {"%Y%m%d%H%M%S": "20210420000000", "%Y-%m-%dT%H:%M:%SZ": "2021-04-20T00:00:00Z"}[fmt]
         for index in raw.index[parsed.isna()]:
             value = raw.at[index, column]
-            why = "empty" if empty.at[index, column] else f"not a date in the format {fmt} (like {example})"
+            why = _("empty") if empty.at[index, column] else _("not a date in the format {format} (like {example})", format=fmt, example=example)
             report(index, column, value, why)
 
     rows["is_extension"] = text["nommodele"].str.contains("Prorogation", case=False, regex=False)
@@ -256,18 +269,18 @@ def read_orders(path: str | Path | None = None) -> RoadworksOrders:
             continue
         reason = _field(fields, "motif de prorogation")
         if not reason:
-            report(index, "parametresarrete", raw.at[index, "parametresarrete"], "extension without a 'Motif de prorogation' (reason)")
+            report(index, "parametresarrete", raw.at[index, "parametresarrete"], _("extension without a 'Motif de prorogation' (reason)"))
         reasons.append(reason or None)
         quoted.append(order_number(reason))
         new_end_text = _field(fields, "nouvelle date de fin")
         new_end = pd.NaT
         if new_end_text is None:
-            report(index, "parametresarrete", raw.at[index, "parametresarrete"], "extension without a 'Nouvelle date de fin' (new end date)")
+            report(index, "parametresarrete", raw.at[index, "parametresarrete"], _("extension without a 'Nouvelle date de fin' (new end date)"))
         else:
             match = _TEXT_DATE.search(new_end_text)
             new_end = pd.to_datetime(match.group(1), format="%d/%m/%Y", errors="coerce") if match else pd.NaT
             if pd.isna(new_end):
-                report(index, "parametresarrete", new_end_text, "the 'Nouvelle date de fin' is not a date dd/mm/yyyy")
+                report(index, "parametresarrete", new_end_text, _("the 'Nouvelle date de fin' is not a date dd/mm/yyyy"))
         new_ends.append(new_end)
     rows["extended_order"] = pd.Series(quoted, index=raw.index, dtype=object)
     rows["reason"] = pd.Series(reasons, index=raw.index, dtype=object)
@@ -283,16 +296,16 @@ def read_orders(path: str | Path | None = None) -> RoadworksOrders:
         parsed = pd.to_numeric(text[column].str.replace(",", ".", regex=False), errors="coerce")
         rows[column] = parsed
         for index in raw.index[parsed.isna() & ~empty[column]]:
-            report(index, column, raw.at[index, column], "not a number (decimal degrees)")
+            report(index, column, raw.at[index, column], _("not a number (decimal degrees)"))
 
     # values that parse but contradict each other are kept, and reported too
     for index in rows.index[rows["order_end"] < rows["order_start"]]:
-        report(index, "arretefin", raw.at[index, "arretefin"], "the order ends before it starts (arretedebut)")
+        report(index, "arretefin", raw.at[index, "arretefin"], _("the order ends before it starts (arretedebut)"))
     for index in rows.index[rows["site_end"] < rows["site_start"]]:
-        report(index, "emprisefin", raw.at[index, "emprisefin"], "the area ends before it starts (emprisedebut)")
+        report(index, "emprisefin", raw.at[index, "emprisefin"], _("the area ends before it starts (emprisedebut)"))
     differs = rows["is_extension"] & rows["new_end"].notna() & rows["order_end"].notna() & (rows["new_end"] != rows["order_end"])
     for index in rows.index[differs]:
-        report(index, "parametresarrete", raw.at[index, "parametresarrete"], "the 'Nouvelle date de fin' differs from arretefin")
+        report(index, "parametresarrete", raw.at[index, "parametresarrete"], _("the 'Nouvelle date de fin' differs from arretefin"))
 
     frame = pd.DataFrame(problems, columns=_PROBLEM_COLUMNS).sort_values(["row", "column"], kind="stable").reset_index(drop=True)
     return RoadworksOrders(rows=rows, problems=frame, path=path)
@@ -302,15 +315,15 @@ def _check_rows(rows) -> pd.DataFrame:
     if isinstance(rows, RoadworksOrders):
         rows = rows.rows
     if not isinstance(rows, pd.DataFrame):
-        raise ValueError("Give the rows as a DataFrame, for example read_orders().rows.")
+        raise ValueError(_("Give the rows as a DataFrame, for example read_orders().rows."))
     missing = [column for column in ROW_COLUMNS if column not in rows.columns]
     if missing:
-        raise ValueError(
-            f"The rows have no column {', '.join(missing)}: give read_orders().rows, or a table with the columns "
-            f"{', '.join(ROW_COLUMNS)}."
-        )
+        raise ValueError(_(
+            "The rows have no column {missing}: give read_orders().rows, or a table with the columns {columns}.",
+            missing=", ".join(missing), columns=", ".join(ROW_COLUMNS),
+        ))
     if rows.empty:
-        raise ValueError("The rows are empty: there is no order to count.")
+        raise ValueError(_("The rows are empty: there is no order to count."))
     return rows
 
 
@@ -489,7 +502,7 @@ def concurrent_works(rows: pd.DataFrame, freq: str = "D") -> pd.Series:
     both = start.index.intersection(end.index)
     start, end = start[both], end[both]
     if start.empty:
-        raise ValueError("No order has both a start and an end date: nothing to count.")
+        raise ValueError(_("No order has both a start and an end date: nothing to count."))
     days = pd.date_range(start.min(), max(end.max(), start.max()), freq="D")
     # +1 on the first day of each order, −1 on the day after its end; the running sum counts them
     change = np.zeros(len(days) + 1, dtype=np.int64)
@@ -505,4 +518,4 @@ def concurrent_works(rows: pd.DataFrame, freq: str = "D") -> pd.Series:
     try:
         return daily.resample(freq).mean().rename("mean_orders_in_force")
     except ValueError as error:
-        raise ValueError(f"freq is {freq!r}: give a pandas frequency such as 'D', 'W' or 'MS' ({error}).") from None
+        raise ValueError(_("freq is {freq}: give a pandas frequency such as 'D', 'W' or 'MS' ({error}).", freq=repr(freq), error=error)) from None

@@ -16,16 +16,21 @@ import pandas as pd
 from matplotlib.dates import YearLocator, date2num, num2date
 from matplotlib.patches import Patch
 
+from modules.common.i18n import N_, translator
 from modules.common.views import plotting
 from modules.common.views.tables import FullTable
+from modules.smart_towns.model import wording
 
-#: The columns a table of steps needs, and what each holds.
+_ = translator(__name__)
+
+#: The columns a table of steps needs, and what each holds (the keys are column names; the
+#: descriptions are translated with ``_`` where shown).
 STEP_COLUMNS = {
-    "case": "the town or network the step belongs to (e.g. 'Guédiawaye')",
-    "step": "what was done, in a few words",
-    "start": "first day of the step (a date)",
-    "end": "last day of the step (a date; the same day as start for a one-day event)",
-    "precision": "how precise the source is: 'year', 'month' or 'day'",
+    "case": N_("the town or network the step belongs to (e.g. 'Guédiawaye')"),
+    "step": N_("what was done, in a few words"),
+    "start": N_("first day of the step (a date)"),
+    "end": N_("last day of the step (a date; the same day as start for a one-day event)"),
+    "precision": N_("how precise the source is: 'year', 'month' or 'day'"),
 }
 #: Precisions a source can give, from the coarsest.
 PRECISIONS = ("year", "month", "day")
@@ -34,48 +39,48 @@ PRECISIONS = ("year", "month", "day")
 def text_table(frame: pd.DataFrame) -> FullTable:
     """Show a table of texts in full, on the site and in JupyterLab."""
     if not isinstance(frame, pd.DataFrame):
-        raise ValueError("Give a pandas DataFrame of texts to show in full.")
+        raise ValueError(_("Give a pandas DataFrame of texts to show in full."))
     return FullTable(frame)
 
 
 def _checked_steps(steps: pd.DataFrame) -> pd.DataFrame:
     """The table of steps with its dates as timestamps, or a plain error naming what is wrong."""
     if not isinstance(steps, pd.DataFrame):
-        raise ValueError("Give the steps as a pandas DataFrame with the columns " + ", ".join(STEP_COLUMNS) + ".")
+        raise ValueError(_("Give the steps as a pandas DataFrame with the columns {columns}.", columns=", ".join(STEP_COLUMNS)))
     missing = [column for column in STEP_COLUMNS if column not in steps.columns]
     if missing:
-        wanted = "; ".join(f"'{column}': {STEP_COLUMNS[column]}" for column in missing)
-        raise ValueError(f"The table of steps has no column {', '.join(repr(c) for c in missing)}. Add {wanted}.")
+        wanted = "; ".join(f"'{column}': {_(STEP_COLUMNS[column])}" for column in missing)
+        raise ValueError(_("The table of steps has no column {columns}. Add {wanted}.",
+                           columns=", ".join(repr(c) for c in missing), wanted=wanted))
     if steps.empty:
-        raise ValueError("The table of steps is empty: give at least one step to draw.")
+        raise ValueError(_("The table of steps is empty: give at least one step to draw."))
     table = steps.reset_index(drop=True).copy()
     table["start"] = pd.to_datetime(table["start"])
     table["end"] = pd.to_datetime(table["end"])
     for row in table.itertuples():
         if row.precision not in PRECISIONS:
-            raise ValueError(f"Step '{row.step}' ({row.case}) has precision {row.precision!r}: "
-                             f"use one of {', '.join(PRECISIONS)}.")
+            raise ValueError(_("Step '{step}' ({case}) has precision {precision}: use one of {precisions}.",
+                               step=row.step, case=row.case, precision=repr(row.precision), precisions=", ".join(PRECISIONS)))
         if row.end < row.start:
-            raise ValueError(f"Step '{row.step}' ({row.case}) ends on {_day(row.end)}, before it starts "
-                             f"on {_day(row.start)}: check the two dates.")
+            raise ValueError(_("Step '{step}' ({case}) ends on {end}, before it starts on {start}: check the two dates.",
+                               step=row.step, case=row.case, end=_day(row.end), start=_day(row.start)))
     return table
 
 
 def _day(day: pd.Timestamp) -> str:
-    """A day in words: 27 June 2017."""
-    return f"{day.day} {day:%B %Y}"
+    """A day in words: 27 June 2017 (27 juin 2017 in French)."""
+    return wording.long_day(day)
 
 
 def _when(row) -> str:
     """The dates of a step in words, no more precise than its source."""
     if row.precision == "year":
-        first, last = row.start.year, row.end.year
-        return f"{first}" if first == last else f"{first} to {last}"
-    if row.precision == "month":
-        first, last = f"{row.start:%B %Y}", f"{row.end:%B %Y}"
-        return first if first == last else f"{first} to {last}"
-    first, last = _day(row.start), _day(row.end)
-    return first if first == last else f"{first} to {last}"
+        first, last = f"{row.start.year}", f"{row.end.year}"
+    elif row.precision == "month":
+        first, last = wording.month_year(row.start), wording.month_year(row.end)
+    else:
+        first, last = _day(row.start), _day(row.end)
+    return first if first == last else _("{first} to {last}", first=first, last=last)
 
 
 def cases_timeline(steps: pd.DataFrame) -> plotting.AccessibleFigure:
@@ -90,7 +95,7 @@ def cases_timeline(steps: pd.DataFrame) -> plotting.AccessibleFigure:
     cases = list(dict.fromkeys(table["case"]))
     colours = {case: plotting.SERIES_COLOURS[i % len(plotting.SERIES_COLOURS)] for i, case in enumerate(cases)}
     height = 2.2 + 0.42 * len(table)
-    fig, axes = plotting.new_figure("Three cases, step by step", "Year", "Step", size=(8.0, height))
+    fig, axes = plotting.new_figure(_("Three cases, step by step"), _("Year"), _("Step"), size=(8.0, height))
     for position, row in enumerate(table.itertuples()):
         start = date2num(row.start)
         if row.end == row.start:
@@ -110,12 +115,13 @@ def cases_timeline(steps: pd.DataFrame) -> plotting.AccessibleFigure:
     handles = [Patch(facecolor=colours[case], label=case) for case in cases]
     if (table["precision"] == "year").any():
         handles.append(Patch(facecolor="white", edgecolor=plotting.PALETTE["black"], hatch="//",
-                             label="source gives years only"))
+                             label=_("source gives years only")))
     axes.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
     first, last = table["start"].min().year, table["end"].max().year
     described = "; ".join(
-        f"{case}: " + ", ".join(f"{row.step} ({_when(row)})" for row in table.itertuples() if row.case == case)
+        _("{case}: {steps}", case=case, steps=", ".join(f"{row.step} ({_when(row)})" for row in table.itertuples() if row.case == case))
         for case in cases
     )
-    alt = f"Timeline of the steps of {len(cases)} cases from {first} to {last}, one bar per step. {described}."
+    alt = _("Timeline of the steps of {cases} cases from {first} to {last}, one bar per step. {described}.",
+            cases=len(cases), first=first, last=last, described=described)
     return plotting.show(fig, alt=alt)

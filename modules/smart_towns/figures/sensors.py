@@ -24,31 +24,41 @@ import pandas as pd
 from matplotlib.ticker import FuncFormatter
 
 from modules.common import data
+from modules.common.i18n import N_, translator
 from modules.common.views import plotting
 from modules.common.views.tables import FullTable
 from modules.smart_towns import model
+from modules.smart_towns.date_axis import localise_date_axis
+from modules.smart_towns.model import wording
 
-#: Short month names for the axes (index 0 = January).
+_ = translator(__name__)
+
+#: Short month names for the axes (index 0 = January), in English; the axes show
+#: :func:`~modules.smart_towns.model.wording.month_abbreviation`, in the learner's language.
 MONTH_ABBREVIATIONS = tuple(name[:3] for name in model.MONTHS)
 
-#: How each anomaly flag is drawn: marker, colour, and the words of the legend.
+#: How each anomaly flag is drawn: marker, colour, and the words of the legend (translated with ``_`` where shown).
 FLAG_STYLES = {
-    "missing": dict(marker="|", color=plotting.PALETTE["black"], label="missing: no count published"),
-    "dead": dict(marker="X", color=plotting.ALERT_COLOUR, label="dead: 0 where traffic was expected"),
-    "stuck": dict(marker="s", color=plotting.PALETTE["purple"], label="stuck: the same count day after day"),
-    "low": dict(marker="v", color=plotting.ALERT_COLOUR, label="low: under a quarter of the expected count"),
-    "high": dict(marker="^", color=plotting.PALETTE["orange"], label="high: over four times the expected count"),
+    "missing": dict(marker="|", color=plotting.PALETTE["black"], label=N_("missing: no count published")),
+    "dead": dict(marker="X", color=plotting.ALERT_COLOUR, label=N_("dead: 0 where traffic was expected")),
+    "stuck": dict(marker="s", color=plotting.PALETTE["purple"], label=N_("stuck: the same count day after day")),
+    "low": dict(marker="v", color=plotting.ALERT_COLOUR, label=N_("low: under a quarter of the expected count")),
+    "high": dict(marker="^", color=plotting.PALETTE["orange"], label=N_("high: over four times the expected count")),
 }
+
+#: How each mode of a channel is named in tables (the modes are keys; translated with ``_`` where shown).
+MODES = {"bike": N_("bike"), "pedestrian": N_("pedestrian")}
 
 #: Colour of each speed band, from the slowest to the fastest (the fastest in the alert colour).
 BAND_COLOURS = (plotting.PALETTE["sky"], plotting.PALETTE["blue"], plotting.PALETTE["orange"], plotting.ALERT_COLOUR)
 
-#: Seasons of Montréal's scatter plot: name → months (the counts run from January to early November).
+#: Seasons of Montréal's scatter plot: name → months (the counts run from January to early November);
+#: the names are translated with ``_`` where shown.
 SEASONS = {
-    "January–March": (1, 2, 3),
-    "April–June": (4, 5, 6),
-    "July–September": (7, 8, 9),
-    "October–December": (10, 11, 12),
+    N_("January–March"): (1, 2, 3),
+    N_("April–June"): (4, 5, 6),
+    N_("July–September"): (7, 8, 9),
+    N_("October–December"): (10, 11, 12),
 }
 
 
@@ -66,30 +76,30 @@ def montreal_credit() -> str:
 
 
 def count(value: float) -> str:
-    """A count as the lesson writes it, with a thin space between thousands: ``2070`` → ``'2 070'``; NaN → ``'–'``."""
+    """A count as the lesson writes it, with a space between thousands: ``2070`` → ``'2 070'``; NaN → ``'–'``."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    return f"{float(value):,.0f}".replace(",", " ")
+    return wording.plain(value)
 
 
 def percent(share: float, digits: int = 0) -> str:
-    """A share (0–1) as a percentage: ``0.0123`` → ``'1 %'``, or ``'1.2 %'`` with ``digits=1``."""
-    return f"{float(share) * 100:.{digits}f} %"
+    """A share (0–1) as a percentage: ``0.0123`` → ``'1 %'``, or ``'1.2 %'`` with ``digits=1`` (``'1,2 %'`` in French)."""
+    return wording.percent(share, digits)
 
 
 def ratio(value: float) -> str:
     """A ratio of two means, to two decimals: ``0.7057`` → ``'0.71'``; NaN → ``'–'``."""
     value = float(value)
-    return "–" if math.isnan(value) else f"{value:.2f}"
+    return "–" if math.isnan(value) else wording.decimal(value, 2)
 
 
 def day_label(day) -> str:
-    """A day as the lesson names it: ``2021-07-15`` → ``'Thu 15 Jul 2021'``."""
-    return pd.Timestamp(day).strftime("%a %d %b %Y")
+    """A day as the lesson names it: ``2021-07-15`` → ``'Thu 15 Jul 2021'`` (``'jeu. 15 juil. 2021'`` in French)."""
+    return wording.padded_day(day)
 
 
 def _percent_ticks() -> FuncFormatter:
-    return FuncFormatter(lambda value, _position: f"{value:.0f} %")
+    return FuncFormatter(lambda value, _position: wording.points(value))
 
 
 def _thousands_ticks() -> FuncFormatter:
@@ -111,16 +121,16 @@ def channels_table(counts: pd.DataFrame) -> FullTable:
         own = counts.loc[counts["channel"] == channel.key]
         rows.append(
             {
-                "label": channel.label,
-                "mode": channel.mode,
-                "total of other channels": "yes" if channel.is_total else "",
-                "cpt_id in the file": ", ".join(str(cpt) for cpt in channel.cpt_ids),
-                "first day": own["day"].min().strftime("%d/%m/%Y") if len(own) else "–",
-                "last day": own["day"].max().strftime("%d/%m/%Y") if len(own) else "–",
-                "mean per day": count(own["count"].mean()) if len(own) else "–",
+                _("label"): channel.shown_label,
+                _("mode"): _(MODES.get(channel.mode, channel.mode)),
+                _("total of other channels"): _("yes") if channel.is_total else "",
+                _("cpt_id in the file"): ", ".join(str(cpt) for cpt in channel.cpt_ids),
+                _("first day"): own["day"].min().strftime("%d/%m/%Y") if len(own) else "–",
+                _("last day"): own["day"].max().strftime("%d/%m/%Y") if len(own) else "–",
+                _("mean per day"): count(own["count"].mean()) if len(own) else "–",
             }
         )
-    return FullTable(pd.DataFrame(rows, index=pd.Index(model.CHANNEL_KEYS, name="channel key")))
+    return FullTable(pd.DataFrame(rows, index=pd.Index(model.CHANNEL_KEYS, name=_("channel key"))))
 
 
 def mismatch_table(mismatches: pd.DataFrame, *, largest: int | None = None) -> pd.DataFrame:
@@ -134,11 +144,11 @@ def mismatch_table(mismatches: pd.DataFrame, *, largest: int | None = None) -> p
         ordered = ordered.head(largest)
     return pd.DataFrame(
         {
-            "total channel": [count(value) for value in ordered["total"]],
-            "sum of its parts": [count(value) for value in ordered["sum_of_parts"]],
-            "difference": [count(value) for value in ordered["difference"]],
+            _("total channel"): [count(value) for value in ordered["total"]],
+            _("sum of its parts"): [count(value) for value in ordered["sum_of_parts"]],
+            _("difference"): [count(value) for value in ordered["difference"]],
         },
-        index=pd.Index([day_label(day) for day in ordered.index], name="day"),
+        index=pd.Index([day_label(day) for day in ordered.index], name=_("day")),
     )
 
 
@@ -149,21 +159,22 @@ def mismatch_chart(mismatches: pd.DataFrame, *, days_compared: int, total_label:
     which both the total and its parts have a count (the days without a bar agree exactly).
     """
     fig, ax = plotting.new_figure(
-        f"{total_label}: total minus {parts_label}",
-        "Day (2021)",
-        "Total − sum of the parts (passages per day)",
+        _("{total}: total minus {parts}", total=total_label, parts=parts_label),
+        _("Day (2021)"),
+        _("Total − sum of the parts (passages per day)"),
         size=(7.5, 3.8),
     )
     ax.bar(mismatches.index, mismatches["difference"], width=1.6, color=plotting.ALERT_COLOUR)
     ax.axhline(0, color=plotting.PALETTE["black"], linewidth=0.8)
     ax.set_xlim(pd.Timestamp("2021-01-01"), pd.Timestamp("2021-12-31"))
+    localise_date_axis(ax.xaxis)
     ax.yaxis.set_major_formatter(_thousands_ticks())
     ax.grid(axis="x", visible=False)
     worst_day = mismatches["difference"].abs().idxmax() if len(mismatches) else None
     if worst_day is not None:
         worst = mismatches.loc[worst_day]
         ax.annotate(
-            f"{day_label(worst_day)}: {count(worst['total'])} against {count(worst['sum_of_parts'])}",
+            _("{day}: {total} against {parts}", day=day_label(worst_day), total=count(worst["total"]), parts=count(worst["sum_of_parts"])),
             xy=(worst_day, worst["difference"]),
             xytext=(12, 0),
             textcoords="offset points",
@@ -173,19 +184,21 @@ def mismatch_chart(mismatches: pd.DataFrame, *, days_compared: int, total_label:
     agree = days_compared - len(mismatches)
     lower = int((mismatches["difference"] < 0).sum())
     worst_text = (
-        f" The largest gap is on {day_label(worst_day)}: {count(worst['total'])} for the total against "
-        f"{count(worst['sum_of_parts'])} for its parts."
+        " " + _("The largest gap is on {day}: {total} for the total against {parts} for its parts.",
+                day=day_label(worst_day), total=count(worst["total"]), parts=count(worst["sum_of_parts"]))
         if worst_day is not None
         else ""
     )
     return plotting.show(
         fig,
-        alt=(
-            f"Bar chart of the daily difference between {total_label} and {parts_label} in 2021. "
-            f"They agree exactly on {agree} of {days_compared} days; on {len(mismatches)} days they differ, "
-            f"and on {lower} of those the total is below the sum of its parts.{worst_text}"
+        alt=_(
+            "Bar chart of the daily difference between {total} and {parts} in 2021. "
+            "They agree exactly on {agree} of {compared} days; on {differ} days they differ, "
+            "and on {lower} of those the total is below the sum of its parts.{worst}",
+            total=total_label, parts=parts_label, agree=agree, compared=days_compared, differ=len(mismatches),
+            lower=lower, worst=worst_text,
         ),
-        caption=f"A bar is a day on which the total is not the sum of its parts. {counters_credit()}",
+        caption=_("A bar is a day on which the total is not the sum of its parts. {credit}", credit=counters_credit()),
     )
 
 
@@ -198,25 +211,27 @@ def weekday_chart(profiles: Mapping[str, pd.Series]) -> plotting.AccessibleFigur
     ``profiles`` maps a channel's label to :func:`model.weekday_profile` of its series (index
     :data:`model.WEEKDAYS`, passages per day).
     """
-    fig, ax = plotting.new_figure("A mean week at three counters (2021)", "Day of the week", "Mean count per day", size=(7.5, 4.2))
+    fig, ax = plotting.new_figure(_("A mean week at three counters (2021)"), _("Day of the week"), _("Mean count per day"), size=(7.5, 4.2))
     weekdays = list(model.WEEKDAYS)
     positions = np.arange(len(weekdays))
     width = 0.8 / max(len(profiles), 1)
     for i, (label, profile) in enumerate(profiles.items()):
         values = profile.reindex(weekdays).to_numpy(dtype=float)
         ax.bar(positions - 0.4 + width * (i + 0.5), values, width=width, label=label, color=plotting.SERIES_COLOURS[i])
-    ax.set_xticks(positions, [day[:3] for day in weekdays])
+    ax.set_xticks(positions, [wording.weekday_abbreviation(day) for day in weekdays])
     ax.yaxis.set_major_formatter(_thousands_ticks())
     ax.grid(axis="x", visible=False)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=1, fontsize=9)
     described = "; ".join(
-        f"{label}: from {count(profile.min())} on {profile.idxmin()} to {count(profile.max())} on {profile.idxmax()}"
+        _("{label}: from {low} on {low_day} to {high} on {high_day}", label=label, low=count(profile.min()),
+          low_day=_(profile.idxmin()), high=count(profile.max()), high_day=_(profile.idxmax()))
         for label, profile in profiles.items()
     )
     return plotting.show(
         fig,
-        alt=f"Grouped bar chart of the mean count per day of the week in 2021. {described}.",
-        caption=f"Mean of the daily counts of each weekday over the year (public holidays count as their weekday). {counters_credit()}",
+        alt=_("Grouped bar chart of the mean count per day of the week in 2021. {described}.", described=described),
+        caption=_("Mean of the daily counts of each weekday over the year (public holidays count as their weekday). {credit}",
+                  credit=counters_credit()),
     )
 
 
@@ -226,22 +241,23 @@ def monthly_chart(profiles: Mapping[str, pd.Series]) -> plotting.AccessibleFigur
     ``profiles`` maps a channel's label to :func:`model.monthly_profile` of its series (index month
     numbers 1–12, passages per day).
     """
-    fig, ax = plotting.new_figure("The year at three counters (2021)", "Month", "Mean count per day", size=(7.5, 4.2))
+    fig, ax = plotting.new_figure(_("The year at three counters (2021)"), _("Month"), _("Mean count per day"), size=(7.5, 4.2))
     for i, (label, profile) in enumerate(profiles.items()):
         ax.plot(profile.index, profile.to_numpy(dtype=float), marker="o", label=label, color=plotting.SERIES_COLOURS[i])
-    ax.set_xticks(range(1, 13), MONTH_ABBREVIATIONS)
+    ax.set_xticks(range(1, 13), [wording.month_abbreviation(month) for month in range(1, 13)])
     ax.set_ylim(bottom=0)
     ax.yaxis.set_major_formatter(_thousands_ticks())
     ax.legend(loc="upper left", fontsize=9)
     described = "; ".join(
-        f"{label}: lowest in {model.MONTHS[int(profile.idxmin()) - 1]} ({count(profile.min())} a day), "
-        f"highest in {model.MONTHS[int(profile.idxmax()) - 1]} ({count(profile.max())} a day)"
+        _("{label}: lowest in {low_month} ({low} a day), highest in {high_month} ({high} a day)", label=label,
+          low_month=_(model.MONTHS[int(profile.idxmin()) - 1]), low=count(profile.min()),
+          high_month=_(model.MONTHS[int(profile.idxmax()) - 1]), high=count(profile.max()))
         for label, profile in profiles.items()
     )
     return plotting.show(
         fig,
-        alt=f"Line chart of the mean count per day of each month of 2021. {described}.",
-        caption=f"Each point is the mean of the daily counts of one month. {counters_credit()}",
+        alt=_("Line chart of the mean count per day of each month of 2021. {described}.", described=described),
+        caption=_("Each point is the mean of the daily counts of one month. {credit}", credit=counters_credit()),
     )
 
 
@@ -255,9 +271,9 @@ def speed_band_chart(shares: Mapping[str, pd.Series]) -> plotting.AccessibleFigu
     :data:`model.SPEED_BANDS`, shares 0–1 that add up to 1).
     """
     fig, ax = plotting.new_figure(
-        "How fast cyclists ride on the St Lazare–Thiers axis (2021)",
-        "Share of the year's cyclists (%)",
-        "Direction",
+        _("How fast cyclists ride on the St Lazare–Thiers axis (2021)"),
+        _("Share of the year's cyclists (%)"),
+        _("Direction"),
         size=(7.5, 3.2),
     )
     labels = list(shares)
@@ -270,7 +286,7 @@ def speed_band_chart(shares: Mapping[str, pd.Series]) -> plotting.AccessibleFigu
         ax.barh(positions, widths, left=lefts, color=colour, label=band, height=0.55)
         for position, left, width in zip(positions, lefts, widths):
             if width >= 4:
-                ax.text(left + width / 2, position, f"{width:.0f} %", ha="center", va="center", fontsize=9,
+                ax.text(left + width / 2, position, wording.points(width), ha="center", va="center", fontsize=9,
                         color="white" if colour != plotting.PALETTE["sky"] else "black")
     ax.set_yticks(positions, labels)
     ax.set_xlim(0, 100)
@@ -278,13 +294,13 @@ def speed_band_chart(shares: Mapping[str, pd.Series]) -> plotting.AccessibleFigu
     ax.grid(axis="y", visible=False)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=4, fontsize=9)
     described = "; ".join(
-        f"{label}: " + ", ".join(f"{band} {percent(share, 1)}" for band, share in shares[label].items())
+        _("{label}: {shares}", label=label, shares=", ".join(f"{band} {percent(share, 1)}" for band, share in shares[label].items()))
         for label in labels
     )
     return plotting.show(
         fig,
-        alt=f"Stacked bar chart of the share of each speed band among the cyclists counted in 2021. {described}.",
-        caption=f"Shares of the year's total of each direction. {counters_credit()}",
+        alt=_("Stacked bar chart of the share of each speed band among the cyclists counted in 2021. {described}.", described=described),
+        caption=_("Shares of the year's total of each direction. {credit}", credit=counters_credit()),
     )
 
 
@@ -300,10 +316,10 @@ def flag_summary_table(anomalies: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     rows = {}
     for key, found in anomalies.items():
         per_flag = found["flag"].value_counts()
-        rows[model.channel(key).label] = {flag: int(per_flag.get(flag, 0)) for flag in flags}
+        rows[model.channel(key).shown_label] = {flag: int(per_flag.get(flag, 0)) for flag in flags}
     table = pd.DataFrame.from_dict(rows, orient="index", columns=flags)
-    table["days flagged"] = table.sum(axis=1)
-    return table.rename_axis("channel")
+    table[_("days flagged")] = table.sum(axis=1)
+    return table.rename(columns={flag: _(model.FLAG_NAMES[flag]) for flag in flags}).rename_axis(_("channel"))
 
 
 def anomaly_table(anomalies: pd.DataFrame) -> FullTable:
@@ -315,14 +331,22 @@ def anomaly_table(anomalies: pd.DataFrame) -> FullTable:
     return FullTable(
         pd.DataFrame(
             {
-                "count": [count(value) for value in anomalies["count"]],
-                "expected": [count(value) for value in anomalies["expected"]],
-                "flag": list(anomalies["flag"]),
-                "reason": list(anomalies["reason"]),
+                _("count"): [count(value) for value in anomalies["count"]],
+                _("expected"): [count(value) for value in anomalies["expected"]],
+                _("flag"): [_(model.FLAG_NAMES.get(flag, flag)) for flag in anomalies["flag"]],
+                _("reason"): list(anomalies["reason"]),
             },
-            index=pd.Index([day_label(day) for day in anomalies.index], name="day"),
+            index=pd.Index([day_label(day) for day in anomalies.index], name=_("day")),
         )
     )
+
+
+def _flag_legend(style: dict, days: int) -> str:
+    """The legend of a flag's markers: its words from ``FLAG_STYLES`` and how many days carry it."""
+    words = style["label"]
+    if days > 1:
+        return _("{flag} ({days} days)", flag=_(words), days=days)
+    return _("{flag} ({days} day)", flag=_(words), days=days)
 
 
 def anomaly_chart(series: pd.Series, anomalies: pd.DataFrame, *, label: str, expected: pd.Series | None = None) -> plotting.AccessibleFigure:
@@ -332,11 +356,11 @@ def anomaly_chart(series: pd.Series, anomalies: pd.DataFrame, *, label: str, exp
     ``anomalies`` its :func:`model.find_anomalies`, and ``expected`` (optional) its
     :func:`model.expected_counts`, drawn as a thin line.
     """
-    fig, ax = plotting.new_figure(f"{label}: daily counts and flagged days", "Day", "Count per day", size=(7.5, 4.2))
-    ax.plot(series.index, series.to_numpy(dtype=float), color=plotting.PALETTE["sky"], linewidth=1.0, label="count of the day")
+    fig, ax = plotting.new_figure(_("{label}: daily counts and flagged days", label=label), _("Day"), _("Count per day"), size=(7.5, 4.2))
+    ax.plot(series.index, series.to_numpy(dtype=float), color=plotting.PALETTE["sky"], linewidth=1.0, label=_("count of the day"))
     if expected is not None:
         ax.plot(expected.index, expected.to_numpy(dtype=float), color=plotting.PALETTE["black"], linewidth=0.9,
-                linestyle=":", label="expected count (median of the same weekday, 4 weeks either side)")
+                linestyle=":", label=_("expected count (median of the same weekday, 4 weeks either side)"))
     for flag, style in FLAG_STYLES.items():
         days = anomalies.index[anomalies["flag"] == flag]
         if len(days) == 0:
@@ -345,24 +369,31 @@ def anomaly_chart(series: pd.Series, anomalies: pd.DataFrame, *, label: str, exp
         if flag == "missing":  # no count to draw: mark the day on the axis
             values = np.zeros(len(days))
         ax.scatter(days, values, s=46, zorder=3, marker=style["marker"], color=style["color"],
-                   label=f"{style['label']} ({len(days)} day{'s' if len(days) > 1 else ''})")
+                   label=_flag_legend(style, len(days)))
     ax.set_ylim(bottom=0)
+    localise_date_axis(ax.xaxis)
     ax.yaxis.set_major_formatter(_thousands_ticks())
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=1, fontsize=9)
     per_flag = anomalies["flag"].value_counts()
-    listed = ", ".join(f"{int(per_flag[flag])} {flag}" for flag in FLAG_STYLES if flag in per_flag) or "none"
+    listed = ", ".join(
+        _("{number} {flag}", number=int(per_flag[flag]), flag=_(model.FLAG_NAMES[flag])) for flag in FLAG_STYLES if flag in per_flag
+    ) or _("none")
     examples = "; ".join(
-        f"{day_label(day)} ({row['flag']}: {count(row['count'])} against {count(row['expected'])} expected)"
+        _("{day} ({flag}: {count} against {expected} expected)", day=day_label(day), flag=model.flag_name(row["flag"]),
+          count=count(row["count"]), expected=count(row["expected"]))
         for day, row in anomalies.head(3).iterrows()
     )
+    alt = _(
+        "Line chart of the daily counts of {label} from {first} to {last}, "
+        "with the days the anomaly rule flags marked. Flagged days: {listed}.",
+        label=label, first=day_label(series.index[0]), last=day_label(series.index[-1]), listed=listed,
+    )
+    if examples:
+        alt += " " + _("For example {examples}.", examples=examples)
     return plotting.show(
         fig,
-        alt=(
-            f"Line chart of the daily counts of {label} from {day_label(series.index[0])} to {day_label(series.index[-1])}, "
-            f"with the days the anomaly rule flags marked. Flagged days: {listed}."
-            + (f" For example {examples}." if examples else "")
-        ),
-        caption=f"Markers: the days flagged by the rule stated above. {counters_credit()}",
+        alt=alt,
+        caption=_("Markers: the days flagged by the rule stated above. {credit}", credit=counters_credit()),
     )
 
 
@@ -374,24 +405,29 @@ def season_chart(joined: pd.DataFrame, *, path: str = "Berri 1") -> plotting.Acc
 
     ``joined`` is :func:`model.join_counts_weather` (index ``day``; columns ``count``, ``rainy``...).
     """
-    fig, ax = plotting.new_figure(f"Cyclists counted on {path}, Montréal, 2012", "Day (2012)", "Cyclists per day", size=(7.5, 4.0))
-    ax.plot(joined.index, joined["count"].to_numpy(dtype=float), color=plotting.PALETTE["blue"], linewidth=1.1, label="count of the day")
+    fig, ax = plotting.new_figure(_("Cyclists counted on {path}, Montréal, 2012", path=path), _("Day (2012)"), _("Cyclists per day"),
+                                  size=(7.5, 4.0))
+    ax.plot(joined.index, joined["count"].to_numpy(dtype=float), color=plotting.PALETTE["blue"], linewidth=1.1, label=_("count of the day"))
     rainy = joined.loc[joined["rainy"]]
     ax.scatter(rainy.index, rainy["count"].to_numpy(dtype=float), s=22, zorder=3, color=plotting.PALETTE["orange"],
-               marker="o", label=f"rainy day ({len(rainy)} days)")
+               marker="o", label=_("rainy day ({days} days)", days=len(rainy)))
     ax.set_ylim(bottom=0)
+    localise_date_axis(ax.xaxis)
     ax.yaxis.set_major_formatter(_thousands_ticks())
     ax.legend(loc="upper left", fontsize=9)
     peak = joined["count"].idxmax()
     return plotting.show(
         fig,
-        alt=(
-            f"Line chart of the daily count of cyclists on {path} from {day_label(joined.index[0])} to "
-            f"{day_label(joined.index[-1])}: low in winter, rising through spring to a summer plateau and falling in "
-            f"autumn; the highest count is {count(joined.loc[peak, 'count'])} on {day_label(peak)}. "
-            f"{len(rainy)} rainy days are marked; many sit below their neighbours."
+        alt=_(
+            "Line chart of the daily count of cyclists on {path} from {first} to "
+            "{last}: low in winter, rising through spring to a summer plateau and falling in "
+            "autumn; the highest count is {peak} on {peak_day}. "
+            "{rainy} rainy days are marked; many sit below their neighbours.",
+            path=path, first=day_label(joined.index[0]), last=day_label(joined.index[-1]), peak=count(joined.loc[peak, "count"]),
+            peak_day=day_label(peak), rainy=len(rainy),
         ),
-        caption=f"A rainy day has at least {model.RAINY_DAY_HOURS} hours whose observed weather mentions rain, drizzle or thunderstorms. {montreal_credit()}",
+        caption=_("A rainy day has at least {hours} hours whose observed weather mentions rain, drizzle or thunderstorms. {credit}",
+                  hours=model.RAINY_DAY_HOURS, credit=montreal_credit()),
     )
 
 
@@ -404,15 +440,15 @@ def rain_strata_table(effect) -> pd.DataFrame:
     strata = effect.strata
     return pd.DataFrame(
         {
-            "month": [model.MONTHS[int(month) - 1] for month in strata["month"]],
-            "days": ["weekend" if weekend else "weekdays" for weekend in strata["weekend"]],
-            "rainy days": [int(value) for value in strata["rainy_days"]],
-            "dry days": [int(value) for value in strata["dry_days"]],
-            "mean, rainy days": [count(value) for value in strata["rainy_mean"]],
-            "mean, dry days": [count(value) for value in strata["dry_mean"]],
-            "rainy ÷ dry": [ratio(value) for value in strata["ratio"]],
+            _("month"): [_(model.MONTHS[int(month) - 1]) for month in strata["month"]],
+            _("days"): [_("weekend") if weekend else _("weekdays") for weekend in strata["weekend"]],
+            _("rainy days"): [int(value) for value in strata["rainy_days"]],
+            _("dry days"): [int(value) for value in strata["dry_days"]],
+            _("mean, rainy days"): [count(value) for value in strata["rainy_mean"]],
+            _("mean, dry days"): [count(value) for value in strata["dry_mean"]],
+            _("rainy ÷ dry"): [ratio(value) for value in strata["ratio"]],
         }
-    ).set_index(["month", "days"])
+    ).set_index([_("month"), _("days")])
 
 
 def temperature_chart(days: pd.DataFrame, effect) -> plotting.AccessibleFigure:
@@ -424,20 +460,20 @@ def temperature_chart(days: pd.DataFrame, effect) -> plotting.AccessibleFigure:
     does; each short line has the within-month slope and passes through the mean point of its month.
     """
     fig, ax = plotting.new_figure(
-        "Warmer days, more cyclists: but how much is the season?",
-        "Mean temperature of the day (°C)",
-        "Cyclists per day",
+        _("Warmer days, more cyclists: but how much is the season?"),
+        _("Mean temperature of the day (°C)"),
+        _("Cyclists per day"),
         size=(7.5, 4.6),
     )
     for i, (season, months) in enumerate(SEASONS.items()):
         part = days.loc[days["month"].isin(months)]
         if len(part):
-            ax.scatter(part["mean_temp_c"], part["count"], s=18, alpha=0.8, color=plotting.SERIES_COLOURS[i], label=season)
+            ax.scatter(part["mean_temp_c"], part["count"], s=18, alpha=0.8, color=plotting.SERIES_COLOURS[i], label=_(season))
     x = days["mean_temp_c"].to_numpy(dtype=float)
     y = days["count"].to_numpy(dtype=float)
     xs = np.array([x.min(), x.max()])
     ax.plot(xs, y.mean() + effect.slope_per_degree * (xs - x.mean()), color=plotting.PALETTE["black"], linewidth=2.0,
-            label=f"all days: {count(effect.slope_per_degree)} more cyclists per °C")
+            label=_("all days: {slope} more cyclists per °C", slope=count(effect.slope_per_degree)))
     first = True
     for _month, part in days.groupby("month"):
         if len(part) < 2:
@@ -446,21 +482,24 @@ def temperature_chart(days: pd.DataFrame, effect) -> plotting.AccessibleFigure:
         centre_x, centre_y = float(part["mean_temp_c"].mean()), float(part["count"].mean())
         segment = np.array([low, high])
         ax.plot(segment, centre_y + effect.within_month_slope * (segment - centre_x), color=plotting.ALERT_COLOUR, linewidth=2.4,
-                label=f"within each month: {count(effect.within_month_slope)} per °C" if first else None)
+                label=_("within each month: {slope} per °C", slope=count(effect.within_month_slope)) if first else None)
         first = False
     ax.set_ylim(bottom=0)
     ax.yaxis.set_major_formatter(_thousands_ticks())
     ax.legend(loc="upper left", fontsize=9)
     return plotting.show(
         fig,
-        alt=(
-            f"Scatter plot of the count of cyclists against the mean temperature of the day, for {effect.days} dry weekdays "
-            f"of 2012, coloured by season. The points rise from left to right (correlation {effect.correlation:.2f}). "
-            f"A line through all the days rises by {count(effect.slope_per_degree)} cyclists per °C; short lines "
-            f"drawn within each month rise by only {count(effect.within_month_slope)} per °C."
+        alt=_(
+            "Scatter plot of the count of cyclists against the mean temperature of the day, for {days} dry weekdays "
+            "of 2012, coloured by season. The points rise from left to right (correlation {correlation}). "
+            "A line through all the days rises by {slope} cyclists per °C; short lines "
+            "drawn within each month rise by only {within} per °C.",
+            days=effect.days, correlation=wording.decimal(effect.correlation, 2), slope=count(effect.slope_per_degree),
+            within=count(effect.within_month_slope),
         ),
-        caption=(
+        caption=_(
             "Dry weekdays only, so that rain and weekends do not blur the comparison. The within-month slope compares "
-            f"warmer and colder days of the same month. {montreal_credit()}"
+            "warmer and colder days of the same month. {credit}",
+            credit=montreal_credit(),
         ),
     )

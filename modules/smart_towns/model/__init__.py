@@ -64,6 +64,7 @@ from .counters import (  # noqa: F401
 )
 from .anomalies import (  # noqa: F401
     ANOMALY_RULE,
+    FLAG_NAMES,
     FLAGS,
     HIGH_RATIO,
     LOW_RATIO,
@@ -71,8 +72,10 @@ from .anomalies import (  # noqa: F401
     OUTAGE_FLAGS,
     STUCK_DAYS,
     WINDOW_WEEKS,
+    anomaly_rule,
     expected_counts,
     find_anomalies,
+    flag_name,
     outage_days,
     without_anomalies,
 )

@@ -17,7 +17,13 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from modules.common.formatting import format_number
+from modules.common.i18n import N_, language, translator
+
 from .counters import EmptyPeriodError
+from .wording import short
+
+_ = translator(__name__)
 
 #: Weeks before and after a day whose same weekday gives the expected count.
 WINDOW_WEEKS = 4
@@ -34,34 +40,57 @@ FLAGS = ("missing", "dead", "stuck", "low", "high")
 #: Flags meaning the counter did not measure that day; "low" and "high" are days to check.
 OUTAGE_FLAGS = ("missing", "dead", "stuck")
 COLUMNS = ("count", "expected", "flag", "reason")
+#: How each flag is named to a learner (the flags themselves are keys; translate with ``_`` where shown).
+FLAG_NAMES = {"missing": N_("missing"), "dead": N_("dead"), "stuck": N_("stuck"), "low": N_("low"), "high": N_("high")}
 
 
 def _fmt(value: float) -> str:
     return f"{value:g}"
 
 
-ANOMALY_RULE = (
+#: The rule in words, with its thresholds as ``{fields}`` (translated with ``_`` where shown).
+_RULE = N_(
     "A day's expected count is the median of the same weekday in the "
-    f"{WINDOW_WEEKS} weeks before and the {WINDOW_WEEKS} weeks after it. "
+    "{window} weeks before and the {window} weeks after it. "
     "A day is flagged, with the first rule that applies: "
     "(1) missing, when no count was published; "
-    f"(2) dead, when the count is 0 while at least {_fmt(MIN_EXPECTED)} passages a day are expected; "
-    f"(3) stuck, when the same count repeats on {STUCK_DAYS} or more days in a row; "
-    f"(4) low, when the count is above 0 but below {LOW_RATIO * 100:g} % of the expected count; "
-    f"(5) high, when the count is more than {_fmt(HIGH_RATIO)} times the expected count. "
-    f"Rules 4 and 5 apply only where at least {_fmt(MIN_EXPECTED)} passages a day are expected. "
+    "(2) dead, when the count is 0 while at least {minimum} passages a day are expected; "
+    "(3) stuck, when the same count repeats on {stuck} or more days in a row; "
+    "(4) low, when the count is above 0 but below {low} % of the expected count; "
+    "(5) high, when the count is more than {high} times the expected count. "
+    "Rules 4 and 5 apply only where at least {minimum} passages a day are expected. "
     "Missing, dead and stuck days are outages: the counter did not measure. "
     "Low and high days are implausible: check them before using them."
 )
 
 
+def _rule_values() -> dict:
+    return dict(window=WINDOW_WEEKS, minimum=short(MIN_EXPECTED), stuck=STUCK_DAYS, low=short(LOW_RATIO * 100), high=short(HIGH_RATIO))
+
+
+def anomaly_rule() -> str:
+    """:data:`ANOMALY_RULE` in the learner's language."""
+    return _(_RULE, **_rule_values())
+
+
+#: The one statement of the rule, in English (:func:`anomaly_rule` gives it in the learner's language).
+ANOMALY_RULE = _RULE.format(
+    window=WINDOW_WEEKS, minimum=_fmt(MIN_EXPECTED), stuck=STUCK_DAYS, low=f"{LOW_RATIO * 100:g}", high=_fmt(HIGH_RATIO)
+)
+
+
+def flag_name(flag: str) -> str:
+    """How ``flag`` is named to the learner, in the learner's language (an unknown flag as it is)."""
+    return _(FLAG_NAMES.get(flag, str(flag)))
+
+
 def _daily(series: pd.Series) -> pd.Series:
     if not isinstance(series, pd.Series) or not isinstance(series.index, pd.DatetimeIndex):
-        raise ValueError("Give a pandas Series of daily counts indexed by date (see channel_series).")
+        raise ValueError(_("Give a pandas Series of daily counts indexed by date (see channel_series)."))
     if series.empty or series.isna().all():
-        raise EmptyPeriodError(f"The series {series.name!r} holds no count: choose a period with data.")
+        raise EmptyPeriodError(_("The series {name} holds no count: choose a period with data.", name=repr(series.name)))
     if series.index.has_duplicates:
-        raise ValueError("The series has the same day twice: give one count per day.")
+        raise ValueError(_("The series has the same day twice: give one count per day."))
     index = pd.date_range(series.index.min().normalize(), series.index.max().normalize(), freq="D", name="day").as_unit("ns")
     return series.astype(float).reindex(index)
 
@@ -132,16 +161,21 @@ def find_anomalies(series: pd.Series) -> pd.DataFrame:
 
 
 def _reason(flag: str, count: float, expected: float) -> str:
-    about = "" if np.isnan(expected) else f" (about {expected:,.0f} expected)"
+    def number(value: float) -> str:
+        return format_number(value) if language() == "fr" else f"{value:,.0f}"
+
+    about = "" if np.isnan(expected) else " " + _("(about {expected} expected)", expected=number(expected))
     if flag == "missing":
-        return "No count was published for this day."
+        return _("No count was published for this day.")
     if flag == "dead":
-        return f"The counter shows 0 while people usually pass{about}: it probably did not count."
+        return _("The counter shows 0 while people usually pass{about}: it probably did not count.", about=about)
     if flag == "stuck":
-        return f"The counter shows {count:,.0f} on {STUCK_DAYS} or more days in a row: it is probably stuck."
+        return _("The counter shows {count} on {days} or more days in a row: it is probably stuck.", count=number(count), days=STUCK_DAYS)
     if flag == "low":
-        return f"{count:,.0f} is below {LOW_RATIO * 100:g} % of the usual count for this weekday{about}: check it."
-    return f"{count:,.0f} is more than {_fmt(HIGH_RATIO)} times the usual count for this weekday{about}: check it."
+        return _("{count} is below {share} % of the usual count for this weekday{about}: check it.",
+                 count=number(count), share=short(LOW_RATIO * 100), about=about)
+    return _("{count} is more than {times} times the usual count for this weekday{about}: check it.",
+             count=number(count), times=short(HIGH_RATIO), about=about)
 
 
 def outage_days(series: pd.Series) -> list[dt.date]:

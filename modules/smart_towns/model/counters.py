@@ -27,13 +27,20 @@ import pandas as pd
 
 from modules.common import data
 
+from modules.common.formatting import format_date
+from modules.common.i18n import N_, language, translator
+
 from .datasets import COUNTERS, COUNTERS_FILE, SLUG
 
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-          "October", "November", "December")
+_ = translator(__name__)
+
+#: Weekdays and months, in English: they are keys (columns of a schedule, index of a profile);
+#: translate them with ``_`` where they are shown.
+WEEKDAYS = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"), N_("Sunday"))
+MONTHS = (N_("January"), N_("February"), N_("March"), N_("April"), N_("May"), N_("June"), N_("July"), N_("August"),
+          N_("September"), N_("October"), N_("November"), N_("December"))
 SPEED_BANDS = ("< 12 km/h", "12–21 km/h", "21–30 km/h", "> 30 km/h")
-DIRECTIONS = {"to_thiers": "towards Thiers", "to_st_lazare": "towards St Lazare"}
+DIRECTIONS = {"to_thiers": N_("towards Thiers"), "to_st_lazare": N_("towards St Lazare")}
 AGGREGATIONS = ("day", "week", "month")
 
 #: The columns of the published file that the cleaning needs.
@@ -71,6 +78,13 @@ class Channel:
     cpt_ids: tuple[int, ...]
     is_total: bool = False
 
+    @property
+    def shown_label(self) -> str:
+        """``label`` in the learner's language (``label`` itself stays the English name)."""
+        if self.speed_band:
+            return _("St Lazare–Thiers axis, {where}, {band}", where=_(self.direction), band=self.speed_band)
+        return _(self.label)
+
 
 _DALADIER = "Pont Daladier"
 _AXIS = "St Lazare–Thiers axis (Limbert)"
@@ -82,23 +96,23 @@ def _band(key: str, direction: str, band: str, cpt_id: int) -> Channel:
 
 
 CHANNELS: tuple[Channel, ...] = (
-    Channel("daladier_pedestrians", "Pont Daladier, pedestrians (total)", _DALADIER, "pedestrian", "both",
+    Channel("daladier_pedestrians", N_("Pont Daladier, pedestrians (total)"), _DALADIER, "pedestrian", "both",
             None, (100052946,), True),
-    Channel("daladier_pedestrians_in", "Pont Daladier, pedestrians into town", _DALADIER, "pedestrian",
+    Channel("daladier_pedestrians_in", N_("Pont Daladier, pedestrians into town"), _DALADIER, "pedestrian",
             "into town", None, (102052946, 353260717)),
-    Channel("daladier_pedestrians_out", "Pont Daladier, pedestrians out of town", _DALADIER, "pedestrian",
+    Channel("daladier_pedestrians_out", N_("Pont Daladier, pedestrians out of town"), _DALADIER, "pedestrian",
             "out of town", None, (101052946, 353260719)),
-    Channel("daladier_bikes", "Pont Daladier, bicycles (total)", _DALADIER, "bike", "both", None,
+    Channel("daladier_bikes", N_("Pont Daladier, bicycles (total)"), _DALADIER, "bike", "both", None,
             (100052947,), True),
-    Channel("daladier_bikes_in_1", "Pont Daladier, bicycles into town (channel 1)", _DALADIER, "bike",
+    Channel("daladier_bikes_in_1", N_("Pont Daladier, bicycles into town (channel 1)"), _DALADIER, "bike",
             "into town", None, (102052947,)),
-    Channel("daladier_bikes_in_2", "Pont Daladier, bicycles into town (channel 2)", _DALADIER, "bike",
+    Channel("daladier_bikes_in_2", N_("Pont Daladier, bicycles into town (channel 2)"), _DALADIER, "bike",
             "into town", None, (353242244,)),
-    Channel("daladier_bikes_out_1", "Pont Daladier, bicycles out of town (channel 1)", _DALADIER, "bike",
+    Channel("daladier_bikes_out_1", N_("Pont Daladier, bicycles out of town (channel 1)"), _DALADIER, "bike",
             "out of town", None, (101052947,)),
-    Channel("daladier_bikes_out_2", "Pont Daladier, bicycles out of town (channel 2)", _DALADIER, "bike",
+    Channel("daladier_bikes_out_2", N_("Pont Daladier, bicycles out of town (channel 2)"), _DALADIER, "bike",
             "out of town", None, (353242241,)),
-    Channel("limbert", "St Lazare–Thiers axis, bicycles (total, 'Limbert')", _AXIS, "bike", "both", None,
+    Channel("limbert", N_("St Lazare–Thiers axis, bicycles (total, 'Limbert')"), _AXIS, "bike", "both", None,
             (100058052,), True),
     _band("to_st_lazare_under_12", "to_st_lazare", SPEED_BANDS[0], 101058052),
     _band("to_st_lazare_12_21", "to_st_lazare", SPEED_BANDS[1], 103058052),
@@ -119,10 +133,11 @@ def channel(key: str) -> Channel:
     if isinstance(key, str) and key in _BY_KEY:
         return _BY_KEY[key]
     close = difflib.get_close_matches(str(key), CHANNEL_KEYS, n=1)
-    hint = f" Did you mean {close[0]!r}?" if close else ""
-    raise UnknownChannelError(
-        f"There is no counter channel called {key!r}.{hint} Known channels: {', '.join(CHANNEL_KEYS)}."
-    )
+    hint = " " + _("Did you mean {key}?", key=repr(close[0])) if close else ""
+    raise UnknownChannelError(_(
+        "There is no counter channel called {key}.{hint} Known channels: {known}.",
+        key=repr(key), hint=hint, known=", ".join(CHANNEL_KEYS),
+    ))
 
 
 def clean_counts(raw: pd.DataFrame) -> pd.DataFrame:
@@ -134,25 +149,27 @@ def clean_counts(raw: pd.DataFrame) -> pd.DataFrame:
     """
     missing = [c for c in RAW_COLUMNS if c not in raw.columns]
     if missing:
-        raise ValueError(
-            f"The counter table has no column {', '.join(repr(c) for c in missing)}: read the file with "
-            "sep=';' and encoding='utf-8-sig' so that its header is read correctly."
-        )
+        raise ValueError(_(
+            "The counter table has no column {columns}: read the file with "
+            "sep=';' and encoding='utf-8-sig' so that its header is read correctly.",
+            columns=", ".join(repr(c) for c in missing),
+        ))
     ids = pd.to_numeric(raw["cpt_id"], errors="coerce")
     unknown = sorted({str(v) for v, n in zip(raw["cpt_id"], ids) if pd.isna(n) or int(n) not in _KEY_OF_CPT})
     if unknown:
-        raise ValueError(
-            f"Unknown counter identifier(s) {', '.join(unknown)}: add them to CHANNELS (with the channel they "
-            "belong to) before cleaning, so that no count is dropped."
-        )
+        raise ValueError(_(
+            "Unknown counter identifier(s) {identifiers}: add them to CHANNELS (with the channel they "
+            "belong to) before cleaning, so that no count is dropped.",
+            identifiers=", ".join(unknown),
+        ))
     days = pd.to_datetime(raw["date"].astype(str).str.strip().str[:8], format="%Y%m%d", errors="coerce")
     if days.isna().any():
         bad = raw.loc[days.isna(), "date"].iloc[0]
-        raise ValueError(f"The date {bad!r} cannot be read: dates must look like 20210131000000.")
+        raise ValueError(_("The date {value} cannot be read: dates must look like 20210131000000.", value=repr(bad)))
     counts = pd.to_numeric(raw["counts"], errors="coerce")
     if counts.isna().any() or (counts < 0).any():
         bad = raw.loc[counts.isna() | (counts < 0), "counts"].iloc[0]
-        raise ValueError(f"The count {bad!r} is not a number of passages (a whole number ≥ 0).")
+        raise ValueError(_("The count {value} is not a number of passages (a whole number ≥ 0).", value=repr(bad)))
     tidy = pd.DataFrame({
         "day": days.dt.normalize().astype("datetime64[ns]"),
         "channel": ids.astype(int).map(_KEY_OF_CPT),
@@ -174,9 +191,9 @@ def _day(value, name: str) -> pd.Timestamp:
     try:
         day = pd.Timestamp(value)
     except (TypeError, ValueError):
-        raise ValueError(f"{name} {value!r} is not a date: write it like '2021-03-01'.") from None
+        raise ValueError(_("{name} {value} is not a date: write it like '2021-03-01'.", name=_(name), value=repr(value))) from None
     if pd.isna(day):
-        raise ValueError(f"{name} is missing: write it like '2021-03-01'.")
+        raise ValueError(_("{name} is missing: write it like '2021-03-01'.", name=_(name)))
     return day.normalize().as_unit("ns")
 
 
@@ -190,21 +207,21 @@ def channel_series(counts: pd.DataFrame, key: str, start=None, end=None) -> pd.S
     channel(key)
     rows = counts.loc[counts["channel"] == key, ["day", "count"]]
     if rows.empty:
-        raise EmptyPeriodError(f"The table holds no count for {key!r}.")
+        raise EmptyPeriodError(_("The table holds no count for {key}.", key=repr(key)))
     first, last = rows["day"].min(), rows["day"].max()
-    start = first if start is None else _day(start, "The start")
-    end = last if end is None else _day(end, "The end")
+    start = first if start is None else _day(start, N_("The start"))
+    end = last if end is None else _day(end, N_("The end"))
     if start > end:
-        raise EmptyPeriodError(
-            f"The period starts on {start.date()} after it ends on {end.date()}: swap the two dates."
-        )
+        raise EmptyPeriodError(_(
+            "The period starts on {start} after it ends on {end}: swap the two dates.", start=_date(start), end=_date(end)
+        ))
     index = pd.date_range(start, end, freq="D", name="day").as_unit("ns")
     series = rows.set_index("day")["count"].astype(float).reindex(index)
     if series.isna().all():
-        raise EmptyPeriodError(
-            f"The period {start.date()} to {end.date()} holds no count for {key!r}: its data run from "
-            f"{first.date()} to {last.date()}."
-        )
+        raise EmptyPeriodError(_(
+            "The period {start} to {end} holds no count for {key}: its data run from {first} to {last}.",
+            start=_date(start), end=_date(end), key=repr(key), first=_date(first), last=_date(last),
+        ))
     series.name = key
     return series
 
@@ -219,10 +236,10 @@ def daily_table(counts: pd.DataFrame) -> pd.DataFrame:
 
 def _counted(series: pd.Series) -> pd.Series:
     if not isinstance(series, pd.Series) or not isinstance(series.index, pd.DatetimeIndex):
-        raise ValueError("Give a pandas Series of daily counts indexed by date (see channel_series).")
+        raise ValueError(_("Give a pandas Series of daily counts indexed by date (see channel_series)."))
     counted = series.dropna()
     if counted.empty:
-        raise EmptyPeriodError(f"The series {series.name!r} holds no count: choose a period with data.")
+        raise EmptyPeriodError(_("The series {name} holds no count: choose a period with data.", name=repr(series.name)))
     return counted
 
 
@@ -254,12 +271,12 @@ def weekday_weekend_ratio(series: pd.Series) -> float:
     counted = _counted(series)
     weekend = counted.index.day_of_week >= 5
     if weekend.all() or not weekend.any():
-        raise EmptyPeriodError(
+        raise EmptyPeriodError(_(
             "The ratio needs counts on both working days and weekend days: choose a period of at least a week."
-        )
+        ))
     weekend_mean = counted[weekend].mean()
     if weekend_mean == 0:
-        raise ValueError("Nobody was counted at the weekend in this period, so the ratio has no meaning.")
+        raise ValueError(_("Nobody was counted at the weekend in this period, so the ratio has no meaning."))
     return float(counted[~weekend].mean() / weekend_mean)
 
 
@@ -270,9 +287,9 @@ def aggregate(series: pd.Series, by: str) -> pd.Series:
     cut by the start or end of the series are kept only if all their days are present in it.
     """
     if by not in AGGREGATIONS:
-        raise ValueError(f"Aggregate by {by!r}? Choose one of {', '.join(AGGREGATIONS)}.")
+        raise ValueError(_("Aggregate by {by}? Choose one of {choices}.", by=repr(by), choices=", ".join(AGGREGATIONS)))
     if not isinstance(series, pd.Series) or not isinstance(series.index, pd.DatetimeIndex):
-        raise ValueError("Give a pandas Series of daily counts indexed by date (see channel_series).")
+        raise ValueError(_("Give a pandas Series of daily counts indexed by date (see channel_series)."))
     if by == "day":
         return series.copy()
     if by == "week":
@@ -292,11 +309,11 @@ def aggregate(series: pd.Series, by: str) -> pd.Series:
 def speed_band_shares(counts: pd.DataFrame, direction: str, start=None, end=None) -> pd.Series:
     """Share (0–1) of each speed band in the period's total, for one direction of the St Lazare–Thiers axis."""
     if direction not in DIRECTIONS:
-        raise ValueError(f"Direction {direction!r}? Choose one of {', '.join(DIRECTIONS)}.")
+        raise ValueError(_("Direction {direction}? Choose one of {choices}.", direction=repr(direction), choices=", ".join(DIRECTIONS)))
     keys = [c.key for c in CHANNELS if c.speed_band and c.key.startswith(direction + "_")]
     totals = pd.Series({channel(k).speed_band: channel_series(counts, k, start, end).sum() for k in keys})
     if totals.sum() == 0:
-        raise EmptyPeriodError("Nobody was counted in this period, so there are no shares to compute.")
+        raise EmptyPeriodError(_("Nobody was counted in this period, so there are no shares to compute."))
     shares = (totals / totals.sum()).reindex(SPEED_BANDS)
     shares.index.name = "speed band"
     shares.name = "share"
@@ -321,3 +338,9 @@ def total_mismatches(counts: pd.DataFrame, total_key: str, part_keys) -> pd.Data
 def as_date(day) -> dt.date:
     """A pandas timestamp as a plain date (used in messages and lists of days)."""
     return pd.Timestamp(day).date()
+
+
+def _date(day) -> str:
+    """A day in a message: ``2021-03-01`` in English (as before), ``1 mars 2021`` in French."""
+    day = pd.Timestamp(day).date()
+    return format_date(day) if language() == "fr" else str(day)

@@ -35,6 +35,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import numpy as np
 import pandas as pd
 
+from modules.common.i18n import N_, translator
+
+from .wording import decimal, grouped, points, short
+
+_ = translator(__name__)
+
 #: Altitude of the sun's centre at sunrise and sunset (degrees): refraction and the solar radius.
 SUN_ALTITUDE = -0.833
 
@@ -44,9 +50,8 @@ def _is_number(value) -> bool:
 
 
 def _grouped(value: float, decimals: int = 0) -> str:
-    """``1234567.8`` → ``'1 234 568'``: the course writes thousands with a space."""
-    text = f"{abs(value):,.{decimals}f}".replace(",", " ")
-    return ("−" if value < 0 and float(text.replace(" ", "")) != 0 else "") + text
+    """``1234567.8`` → ``'1 234 568'``: the course writes thousands with a space (a narrow one in French)."""
+    return grouped(value, decimals)
 
 
 def _clock(hour: float) -> str:
@@ -69,18 +74,21 @@ class Place:
     timezone: str
 
     def __post_init__(self) -> None:
-        for label, limit in (("latitude", 90.0), ("longitude", 180.0)):
+        for label, limit in ((N_("latitude"), 90.0), (N_("longitude"), 180.0)):
             value = getattr(self, label)
             if not _is_number(value) or not math.isfinite(value) or abs(value) > limit:
-                raise ValueError(f"The {label} of {self.name!r} is {value!r}: give degrees between −{limit:g} and {limit:g}.")
+                raise ValueError(_(
+                    "The {what} of {name} is {value}: give degrees between −{limit} and {limit}.",
+                    what=_(label), name=repr(self.name), value=repr(value), limit=short(limit),
+                ))
             object.__setattr__(self, label, float(value))
         try:
             ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError, TypeError):
-            raise ValueError(
-                f"The time zone of {self.name!r} is {self.timezone!r}, which is not known: give an IANA name "
-                "such as 'Europe/Paris'."
-            ) from None
+            raise ValueError(_(
+                "The time zone of {name} is {timezone}, which is not known: give an IANA name such as 'Europe/Paris'.",
+                name=repr(self.name), timezone=repr(self.timezone),
+            )) from None
 
 
 #: Avignon's town centre (degrees) and time zone.
@@ -90,7 +98,7 @@ AVIGNON = Place("Avignon", 43.949, 4.806, "Europe/Paris")
 def days_of_year(year: int) -> pd.DatetimeIndex:
     """Every calendar day of ``year`` (365 or 366 days), named "day"."""
     if not isinstance(year, (int, np.integer)) or isinstance(year, bool) or not 1900 <= year <= 2100:
-        raise ValueError(f"The year is {year!r}: give a whole year between 1900 and 2100, for example 2021.")
+        raise ValueError(_("The year is {value}: give a whole year between 1900 and 2100, for example 2021.", value=repr(year)))
     return pd.date_range(f"{int(year)}-01-01", f"{int(year)}-12-31", freq="D", name="day", unit="ns")
 
 
@@ -101,11 +109,11 @@ def _as_days(days) -> pd.DatetimeIndex:
     try:
         index = pd.DatetimeIndex(days)
     except (TypeError, ValueError) as error:
-        raise ValueError(f"The days could not be read as dates ({error}): give dates such as '2021-06-21'.") from None
+        raise ValueError(_("The days could not be read as dates ({error}): give dates such as '2021-06-21'.", error=error)) from None
     if index.tz is not None:
         index = index.tz_localize(None)
     if index.hasnans:
-        raise ValueError("The days include a missing date (NaT): give real dates only.")
+        raise ValueError(_("The days include a missing date (NaT): give real dates only."))
     return index.as_unit("ns").normalize().rename("day")
 
 
@@ -151,17 +159,18 @@ def _sun_minutes_utc(days: pd.DatetimeIndex, place: Place) -> tuple[np.ndarray, 
     events = []
     for sign in (-1.0, 1.0):  # −1 sunrise, +1 sunset
         minutes = np.full(len(days), 720.0 - 4.0 * place.longitude)
-        for _ in range(3):
+        for _iteration in range(3):
             eqtime, cos_ha = sun(minutes)
             hour_angle = np.degrees(np.arccos(np.clip(cos_ha, -1.0, 1.0)))
             minutes = 720.0 - 4.0 * place.longitude - eqtime + sign * 4.0 * hour_angle
         bad = np.abs(cos_ha) > 1
         if bad.any():
             day = days[np.argmax(bad)].date()
-            raise ValueError(
-                f"At {place.name} (latitude {place.latitude:g}°) the sun does not rise and set on {day}: the "
-                "lighting model needs a sunset and a sunrise every day."
-            )
+            raise ValueError(_(
+                "At {place} (latitude {latitude}°) the sun does not rise and set on {day}: the "
+                "lighting model needs a sunset and a sunrise every day.",
+                place=place.name, latitude=short(place.latitude), day=day,
+            ))
         events.append(minutes)
     return events[0], events[1]
 
@@ -235,7 +244,7 @@ def _nights_cached(place: Place, key: bytes) -> _Nights:
 
 def _night_arrays(days, place: Place) -> _Nights:
     if not isinstance(place, Place):
-        raise ValueError(f"place is {place!r}: give a Place(name, latitude, longitude, timezone), e.g. AVIGNON.")
+        raise ValueError(_("place is {value}: give a Place(name, latitude, longitude, timezone), e.g. AVIGNON.", value=repr(place)))
     index = _as_days(days)
     return _nights_cached(place, index.asi8.tobytes())
 
@@ -264,7 +273,7 @@ def nights(days, place: Place = AVIGNON) -> pd.DataFrame:
 
 def _check_hour(label: str, value) -> float:
     if not _is_number(value) or not math.isfinite(value) or not 0 <= value <= 24:
-        raise ValueError(f"The {label} is {value!r}: give a clock hour between 0 and 24 (22.5 = 22:30).")
+        raise ValueError(_("The {what} is {value}: give a clock hour between 0 and 24 (22.5 = 22:30).", what=label, value=repr(value)))
     return float(value)
 
 
@@ -282,28 +291,28 @@ class Profile:
 
     def __post_init__(self) -> None:
         if not isinstance(self.steps, (tuple, list)):
-            raise ValueError(
-                f"The steps are {self.steps!r}: give a tuple of (start hour, end hour, level), e.g. ((22, 6, 0.3),)."
-            )
+            raise ValueError(_(
+                "The steps are {steps}: give a tuple of (start hour, end hour, level), e.g. ((22, 6, 0.3),).", steps=repr(self.steps)
+            ))
         checked = []
         for number, step in enumerate(self.steps, start=1):
             if not isinstance(step, (tuple, list)) or len(step) != 3:
-                raise ValueError(
-                    f"Step {number} is {step!r}: give (start hour, end hour, level), e.g. (22, 6, 0.3) for 30 % "
-                    "from 22:00 to 06:00."
-                )
-            start = _check_hour(f"start hour of step {number}", step[0])
-            end = _check_hour(f"end hour of step {number}", step[1])
+                raise ValueError(_(
+                    "Step {number} is {step}: give (start hour, end hour, level), e.g. (22, 6, 0.3) for 30 % from 22:00 to 06:00.",
+                    number=number, step=repr(step),
+                ))
+            start = _check_hour(_("start hour of step {number}", number=number), step[0])
+            end = _check_hour(_("end hour of step {number}", number=number), step[1])
             level = step[2]
             if not _is_number(level) or not math.isfinite(level) or not 0 <= level <= 1:
-                raise ValueError(
-                    f"The level of step {number} is {level!r}: give a share of full power between 0 (off) and 1 (full), "
-                    "e.g. 0.3 for 30 %."
-                )
+                raise ValueError(_(
+                    "The level of step {number} is {level}: give a share of full power between 0 (off) and 1 (full), e.g. 0.3 for 30 %.",
+                    number=number, level=repr(level),
+                ))
             if end - start == 0:
-                raise ValueError(
-                    f"Step {number} starts and ends at {_clock(start)}: give a step that lasts (0 to 24 for all day)."
-                )
+                raise ValueError(_(
+                    "Step {number} starts and ends at {time}: give a step that lasts (0 to 24 for all day).", number=number, time=_clock(start)
+                ))
             checked.append((start, end, float(level)))
         object.__setattr__(self, "steps", tuple(checked))
         spans = self._spans()
@@ -316,10 +325,12 @@ class Profile:
                 )
                 if shared > 1e-9:
                     a, b = self.steps[i], self.steps[j]
-                    raise ValueError(
-                        f"Step {i + 1} ({_clock(a[0])}–{_clock(a[1])}) and step {j + 1} ({_clock(b[0])}–{_clock(b[1])}) "
-                        "overlap: give each clock hour at most one level."
-                    )
+                    raise ValueError(_(
+                        "Step {first} ({first_start}–{first_end}) and step {second} ({second_start}–{second_end}) "
+                        "overlap: give each clock hour at most one level.",
+                        first=i + 1, first_start=_clock(a[0]), first_end=_clock(a[1]),
+                        second=j + 1, second_start=_clock(b[0]), second_end=_clock(b[1]),
+                    ))
 
     def _spans(self) -> list[tuple[float, float]]:
         """(start in 0–24, length in hours) of each step."""
@@ -333,12 +344,12 @@ class Profile:
     def description(self) -> str:
         """The profile in words, e.g. "30 % from 22:00 to 06:00, full power otherwise"."""
         if not self.steps:
-            return "full power all night"
+            return _("full power all night")
         parts = []
         for start, end, level in sorted(self.steps):
-            what = "off" if level == 0 else f"{level * 100:.0f} %"
-            parts.append(f"{what} from {_clock(start)} to {_clock(end)}")
-        return ", ".join(parts) + ", full power otherwise"
+            what = _("off") if level == 0 else points(level * 100)
+            parts.append(_("{level} from {start} to {end}", level=what, start=_clock(start), end=_clock(end)))
+        return _("{steps}, full power otherwise", steps=", ".join(parts))
 
     def level_at(self, hour):
         """Share of full power at clock hour(s) ``hour`` (0–24; a float or an array)."""
@@ -377,9 +388,10 @@ class Profile:
         """
         dusk_array = np.asarray(dusk, dtype=float)
         dawn_array = np.asarray(dawn, dtype=float)
-        for label, values in (("dusk", dusk_array), ("dawn", dawn_array)):
+        for label, values in ((N_("dusk"), dusk_array), (N_("dawn"), dawn_array)):
             if not np.all(np.isfinite(values)) or np.any(values < 0) or np.any(values > 24):
-                raise ValueError(f"The {label} is {dusk if label == 'dusk' else dawn!r}: give clock hours between 0 and 24.")
+                shown = repr(dusk if label == "dusk" else dawn)
+                raise ValueError(_("The {what} is {value}: give clock hours between 0 and 24.", what=_(label), value=shown))
         result = self._integral(dusk_array, dawn_array)
         return float(result) if np.ndim(result) == 0 else result
 
@@ -428,12 +440,12 @@ class Installation:
     def __post_init__(self) -> None:
         points = self.points
         if not isinstance(points, (int, np.integer)) or isinstance(points, (bool, np.bool_)) or points <= 0:
-            raise ValueError(f"The number of light points must be a whole number above 0 (got {points!r}).")
+            raise ValueError(_("The number of light points must be a whole number above 0 (got {value}).", value=repr(points)))
         watts = self.watts_per_point
         if not _is_number(watts) or not math.isfinite(watts):
-            raise ValueError(f"Power per light point must be a number of watts (got {watts!r}).")
+            raise ValueError(_("Power per light point must be a number of watts (got {value}).", value=repr(watts)))
         if watts <= 0:
-            raise ValueError(f"Power per light point must be positive (got {watts:g} W).")
+            raise ValueError(_("Power per light point must be positive (got {watts} W).", watts=short(watts)))
         object.__setattr__(self, "points", int(points))
         object.__setattr__(self, "watts_per_point", float(watts))
 
@@ -447,12 +459,12 @@ def _profiles_series(profiles, days) -> pd.Series:
     """Profiles as a Series indexed by day (every day of ``days``), from a Profile, a Series or a schedule."""
     if isinstance(profiles, Profile):
         if days is None:
-            raise ValueError("Give the days the profile applies to, for example days_of_year(2021).")
+            raise ValueError(_("Give the days the profile applies to, for example days_of_year(2021)."))
         index = _as_days(days)
         return pd.Series([profiles] * len(index), index=index, dtype=object)
     if hasattr(profiles, "profiles_for") and not isinstance(profiles, pd.Series):
         if days is None:
-            raise ValueError("Give the days the schedule applies to, for example days_of_year(2021).")
+            raise ValueError(_("Give the days the schedule applies to, for example days_of_year(2021)."))
         return profiles.profiles_for(_as_days(days))
     if isinstance(profiles, pd.Series):
         series = profiles.copy()
@@ -461,16 +473,16 @@ def _profiles_series(profiles, days) -> pd.Series:
             index = _as_days(days)
             missing = index.difference(series.index)
             if len(missing):
-                raise ValueError(
-                    f"The profiles give no profile for {len(missing)} day(s), the first on {missing[0].date()}: "
-                    "give one profile for every day."
-                )
+                raise ValueError(_(
+                    "The profiles give no profile for {number} day(s), the first on {day}: give one profile for every day.",
+                    number=len(missing), day=missing[0].date(),
+                ))
             series = series.loc[~series.index.duplicated()].reindex(index)
         for day, profile in series.items():
             if not isinstance(profile, Profile):
-                raise ValueError(f"The profile of {day.date()} is {profile!r}: give a Profile, e.g. FULL or DIMMED_NIGHT.")
+                raise ValueError(_("The profile of {day} is {profile}: give a Profile, e.g. FULL or DIMMED_NIGHT.", day=day.date(), profile=repr(profile)))
         return series
-    raise ValueError(f"profiles is {profiles!r}: give a Profile, or a Series of Profiles indexed by day.")
+    raise ValueError(_("profiles is {value}: give a Profile, or a Series of Profiles indexed by day.", value=repr(profiles)))
 
 
 def energy_by_day(installation: Installation, profiles, days=None, place: Place = AVIGNON) -> pd.Series:
@@ -483,7 +495,7 @@ def energy_by_day(installation: Installation, profiles, days=None, place: Place 
     "energy (kWh)" indexed by day.
     """
     if not isinstance(installation, Installation):
-        raise ValueError(f"installation is {installation!r}: give an Installation(points, watts_per_point).")
+        raise ValueError(_("installation is {value}: give an Installation(points, watts_per_point).", value=repr(installation)))
     series = _profiles_series(profiles, days)
     arrays = _night_arrays(series.index, place)
     hours = np.empty(len(series))
@@ -533,18 +545,22 @@ class LightingAssumptions:
     def __post_init__(self) -> None:
         for label in ("old", "new"):
             if not isinstance(getattr(self, label), Installation):
-                raise ValueError(f"{label} is {getattr(self, label)!r}: give an Installation(points, watts_per_point).")
+                raise ValueError(_(
+                    "{name} is {value}: give an Installation(points, watts_per_point).", name=label, value=repr(getattr(self, label))
+                ))
         for label, unit in (
-            ("tariff_eur_per_kwh", "€ per kWh"),
-            ("emission_g_per_kwh", "g CO2e per kWh"),
-            ("investment_eur_per_point", "€ per light point"),
+            ("tariff_eur_per_kwh", N_("€ per kWh")),
+            ("emission_g_per_kwh", N_("g CO2e per kWh")),
+            ("investment_eur_per_point", N_("€ per light point")),
         ):
             value = getattr(self, label)
             if not _is_number(value) or not math.isfinite(value) or value < 0:
-                raise ValueError(f"{label} is {value!r}: give a number of {unit}, 0 or more.")
+                raise ValueError(_("{name} is {value}: give a number of {unit}, 0 or more.", name=label, value=repr(value), unit=_(unit)))
             object.__setattr__(self, label, float(value))
         if not isinstance(self.place, Place):
-            raise ValueError(f"place is {self.place!r}: give a Place(name, latitude, longitude, timezone), e.g. AVIGNON.")
+            raise ValueError(_(
+                "place is {value}: give a Place(name, latitude, longitude, timezone), e.g. AVIGNON.", value=repr(self.place)
+            ))
         days_of_year(self.year)  # validates the year
         object.__setattr__(self, "year", int(self.year))
 
@@ -578,20 +594,22 @@ class LightingResult:
     @property
     def verdict(self) -> str:
         """The result in one plain paragraph, with the numbers."""
-        energy = (
-            f"The new lighting uses {_grouped(self.energy_after_kwh / 1000)} MWh a year instead of "
-            f"{_grouped(self.energy_before_kwh / 1000)} MWh ({self.energy_cut * 100:.0f} % less)"
+        values = dict(
+            after=_grouped(self.energy_after_kwh / 1000), before=_grouped(self.energy_before_kwh / 1000),
+            cut=points(self.energy_cut * 100), investment=_grouped(self.investment_eur),
         )
         if self.savings_eur <= 0 or not math.isfinite(self.payback_years):
-            return (
-                f"{energy} and saves nothing on the bill, so the investment of {_grouped(self.investment_eur)} € "
-                "never pays back."
+            return _(
+                "The new lighting uses {after} MWh a year instead of {before} MWh ({cut} less) and saves nothing "
+                "on the bill, so the investment of {investment} € never pays back.",
+                **values,
             )
         co2 = (self.co2_before_kg - self.co2_after_kg) / 1000
-        return (
-            f"{energy}. It saves {_grouped(self.savings_eur)} € and {_grouped(co2, 1)} t of CO2e a year, so the "
-            f"investment of {_grouped(self.investment_eur)} € pays back in {self.payback_years:.1f} years "
-            "(simple payback: no discounting, maintenance or price change)."
+        return _(
+            "The new lighting uses {after} MWh a year instead of {before} MWh ({cut} less). It saves {savings} € "
+            "and {co2} t of CO2e a year, so the investment of {investment} € pays back in {years} years "
+            "(simple payback: no discounting, maintenance or price change).",
+            savings=_grouped(self.savings_eur), co2=_grouped(co2, 1), years=decimal(self.payback_years), **values,
         )
 
 
@@ -606,7 +624,7 @@ def compare(assumptions: LightingAssumptions | None = None, profile_after=FULL) 
     if assumptions is None:
         assumptions = LightingAssumptions()
     if not isinstance(assumptions, LightingAssumptions):
-        raise ValueError(f"assumptions is {assumptions!r}: give LightingAssumptions(...).")
+        raise ValueError(_("assumptions is {value}: give LightingAssumptions(...).", value=repr(assumptions)))
     days = days_of_year(assumptions.year)
     before = float(energy_by_day(assumptions.old, FULL, days, assumptions.place).sum())
     after = float(energy_by_day(assumptions.new, profile_after, days, assumptions.place).sum())

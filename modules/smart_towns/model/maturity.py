@@ -21,21 +21,27 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from modules.common.i18n import N_, translator
+
+from .wording import listing, points
+
+_ = translator(__name__)
+
 #: The six dimensions of digital maturity, in the order they are shown.
 DIMENSIONS = ("ecosystem", "skills", "finance", "regulation", "vision", "problems")
 
-#: Plain-English label of each dimension (for charts and messages).
+#: Plain-English label of each dimension (for charts and messages); translate it with ``_`` where it is shown.
 DIMENSION_LABELS = {
-    "ecosystem": "Digital ecosystem",
-    "skills": "Digital skills",
-    "finance": "Financial means",
-    "regulation": "Stable rules",
-    "vision": "Shared vision",
-    "problems": "Problems that suit digital",
+    "ecosystem": N_("Digital ecosystem"),
+    "skills": N_("Digital skills"),
+    "finance": N_("Financial means"),
+    "regulation": N_("Stable rules"),
+    "vision": N_("Shared vision"),
+    "problems": N_("Problems that suit digital"),
 }
 
-#: The answer scale: value → meaning. Answers are whole numbers 0–3.
-SCALE = {0: "No", 1: "Just started", 2: "Mostly", 3: "Yes, fully"}
+#: The answer scale: value → meaning (translate it with ``_`` where it is shown). Answers are whole numbers 0–3.
+SCALE = {0: N_("No"), 1: N_("Just started"), 2: N_("Mostly"), 3: N_("Yes, fully")}
 
 #: A dimension scoring below this share of the best answers (%) is a gap to close first.
 READY_LEVEL = 50.0
@@ -52,9 +58,10 @@ class Question:
 
     def __post_init__(self) -> None:
         if self.dimension not in DIMENSIONS:
-            raise ValueError(
-                f"Question {self.key!r} has dimension {self.dimension!r}: use one of {', '.join(DIMENSIONS)}."
-            )
+            raise ValueError(_(
+                "Question {key} has dimension {dimension}: use one of {dimensions}.",
+                key=repr(self.key), dimension=repr(self.dimension), dimensions=", ".join(DIMENSIONS),
+            ))
 
 
 #: The 18 questions, three per dimension, in the order of :data:`DIMENSIONS`.
@@ -62,118 +69,118 @@ QUESTIONS = (
     Question(
         "ecosystem_firms",
         "ecosystem",
-        "Are there enough local start-ups and digital firms to build on?",
+        N_("Are there enough local start-ups and digital firms to build on?"),
     ),
     Question(
         "ecosystem_network",
         "ecosystem",
-        "Do the local digital actors already work together (networks, clusters, meeting places)?",
+        N_("Do the local digital actors already work together (networks, clusters, meeting places)?"),
     ),
     Question(
         "ecosystem_connected",
         "ecosystem",
-        "Are most residents equipped and connected (devices, broadband, mobile coverage)?",
+        N_("Are most residents equipped and connected (devices, broadband, mobile coverage)?"),
     ),
     Question(
         "skills_training",
         "skills",
-        "Are there places where people can train in digital skills?",
+        N_("Are there places where people can train in digital skills?"),
     ),
     Question(
         "skills_mentors",
         "skills",
-        "Are there coaches or mentors who can support people starting a digital project?",
+        N_("Are there coaches or mentors who can support people starting a digital project?"),
     ),
     Question(
         "skills_staff",
         "skills",
-        "Are the council's own staff willing to change how they work?",
+        N_("Are the council's own staff willing to change how they work?"),
     ),
     Question(
         "finance_investors",
         "finance",
-        "Do investors or partners show a real interest in digital projects here?",
+        N_("Do investors or partners show a real interest in digital projects here?"),
     ),
     Question(
         "finance_calls",
         "finance",
-        "Can the council win grants or calls for projects and pass funding on to others?",
+        N_("Can the council win grants or calls for projects and pass funding on to others?"),
     ),
     Question(
         "finance_budget",
         "finance",
-        "Does the council have a budget to run and maintain a digital service after a pilot ends?",
+        N_("Does the council have a budget to run and maintain a digital service after a pilot ends?"),
     ),
     Question(
         "regulation_telecoms",
         "regulation",
-        "Are the rules for telecom operators and networks clear and stable?",
+        N_("Are the rules for telecom operators and networks clear and stable?"),
     ),
     Question(
         "regulation_open_data",
         "regulation",
-        "Is the law on open data and data protection clear to the council?",
+        N_("Is the law on open data and data protection clear to the council?"),
     ),
     Question(
         "regulation_leeway",
         "regulation",
-        "Does the council know how much freedom it has to set its own rules?",
+        N_("Does the council know how much freedom it has to set its own rules?"),
     ),
     Question(
         "vision_opportunities",
         "vision",
-        "Are the concrete opportunities of digital tools understood, sector by sector?",
+        N_("Are the concrete opportunities of digital tools understood, sector by sector?"),
     ),
     Question(
         "vision_risks",
         "vision",
-        "Are the risks known, with measures planned to control them?",
+        N_("Are the risks known, with measures planned to control them?"),
     ),
     Question(
         "vision_shared",
         "vision",
-        "Do elected members, staff and partners share the same picture of where to go?",
+        N_("Do elected members, staff and partners share the same picture of where to go?"),
     ),
     Question(
         "problems_listed",
         "problems",
-        "Have the town's problems been clearly identified and listed?",
+        N_("Have the town's problems been clearly identified and listed?"),
     ),
     Question(
         "problems_data",
         "problems",
-        "Are there data on these problems that can be shared with people proposing solutions?",
+        N_("Are there data on these problems that can be shared with people proposing solutions?"),
     ),
     Question(
         "problems_fit",
         "problems",
-        "Would a digital tool really help with these problems, rather than a simpler fix?",
+        N_("Would a digital tool really help with these problems, rather than a simpler fix?"),
     ),
 )
 
-#: One concrete first step per dimension, shown when the dimension is a gap.
+#: One concrete first step per dimension, shown when the dimension is a gap (translated with ``_`` where shown).
 RECOMMENDATIONS = {
-    "ecosystem": (
+    "ecosystem": N_(
         "Map the local digital actors and the areas with poor connection, and bring the actors together "
         "once before choosing a project."
     ),
-    "skills": (
+    "skills": N_(
         "Train the staff who will run the project, using free online courses, and find a mentor or a "
         "partner town that has done it before."
     ),
-    "finance": (
+    "finance": N_(
         "Cost the service over its whole life (running and maintenance, not only purchase) and look for "
         "a grant or call for projects to fund a first pilot."
     ),
-    "regulation": (
+    "regulation": N_(
         "Ask for legal advice on data protection, open-data duties and the council's room to set its own "
         "rules, before any contract is signed."
     ),
-    "vision": (
+    "vision": N_(
         "Hold a workshop with elected members, staff and residents to agree on the goals, the risks and "
         "how success will be measured."
     ),
-    "problems": (
+    "problems": N_(
         "List the town's concrete problems with the data that describe them, and keep only those a "
         "digital tool can really help with."
     ),
@@ -212,14 +219,11 @@ class MaturityScore:
 
 
 def _scale_text() -> str:
-    return ", ".join(f"{value} = {meaning!r}" for value, meaning in SCALE.items())
+    return ", ".join(f"{value} = {_(meaning)!r}" for value, meaning in SCALE.items())
 
 
 def _labels(dimensions) -> str:
-    names = [DIMENSION_LABELS[d].lower() for d in dimensions]
-    if len(names) == 1:
-        return names[0]
-    return ", ".join(names[:-1]) + " and " + names[-1]
+    return listing(_(DIMENSION_LABELS[d]).lower() for d in dimensions)
 
 
 def score(answers: Mapping[str, int]) -> MaturityScore:
@@ -232,30 +236,30 @@ def score(answers: Mapping[str, int]) -> MaturityScore:
     or a value is not a whole number 0–3 (``True``/``False`` and 2.5 are refused).
     """
     if not isinstance(answers, Mapping):
-        raise ValueError(
+        raise ValueError(_(
             "Give the answers as a dictionary {question key: answer 0–3}, for example {'skills_staff': 2, ...}."
-        )
+        ))
     known = {q.key: q for q in QUESTIONS}
     for key in answers:
         if key not in known:
-            raise ValueError(
-                f"{key!r} is not a question of the self-assessment: use the keys of QUESTIONS "
-                f"({', '.join(known)})."
-            )
+            raise ValueError(_(
+                "{key} is not a question of the self-assessment: use the keys of QUESTIONS ({keys}).",
+                key=repr(key), keys=", ".join(known),
+            ))
     values: dict[str, int] = {}
     for question in QUESTIONS:
         if question.key not in answers:
-            raise ValueError(
-                f"Question {question.key!r} ({question.text}) has no answer: give a whole number on the scale "
-                f"{_scale_text()}."
-            )
+            raise ValueError(_(
+                "Question {key} ({text}) has no answer: give a whole number on the scale {scale}.",
+                key=repr(question.key), text=_(question.text), scale=_scale_text(),
+            ))
         value = answers[question.key]
         is_whole = isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
         if not is_whole or not 0 <= value <= 3:
-            raise ValueError(
-                f"Question {question.key!r} has the answer {value!r}: give a whole number on the scale "
-                f"{_scale_text()}."
-            )
+            raise ValueError(_(
+                "Question {key} has the answer {value}: give a whole number on the scale {scale}.",
+                key=repr(question.key), value=repr(value), scale=_scale_text(),
+            ))
         values[question.key] = int(value)
 
     by_dimension = pd.Series(
@@ -272,17 +276,19 @@ def score(answers: Mapping[str, int]) -> MaturityScore:
     lowest = float(by_dimension.min())
     weakest = tuple(d for d in DIMENSIONS if by_dimension[d] <= lowest + 1e-9)
     gaps = tuple(d for d in DIMENSIONS if by_dimension[d] < READY_LEVEL)
-    recommendations = tuple(RECOMMENDATIONS[d] for d in gaps)
+    recommendations = tuple(_(RECOMMENDATIONS[d]) for d in gaps)
     if not gaps:
-        verdict = (
-            f"Ready for a first pilot: every dimension reaches {READY_LEVEL:.0f} % (overall {overall:.0f} %); "
-            f"start small and strengthen the weakest, {_labels(weakest)}."
+        verdict = _(
+            "Ready for a first pilot: every dimension reaches {ready} (overall {overall}); "
+            "start small and strengthen the weakest, {weakest}.",
+            ready=points(READY_LEVEL), overall=points(overall), weakest=_labels(weakest),
         )
     else:
-        scores = "; ".join(f"{DIMENSION_LABELS[d].lower()} {by_dimension[d]:.0f} %" for d in gaps)
-        verdict = (
-            f"Not ready for a large project: start with {_labels(gaps)} ({scores}, below {READY_LEVEL:.0f} %) "
-            f"before committing to a large investment (overall {overall:.0f} %)."
+        scores = "; ".join(f"{_(DIMENSION_LABELS[d]).lower()} {points(by_dimension[d])}" for d in gaps)
+        verdict = _(
+            "Not ready for a large project: start with {gaps} ({scores}, below {ready}) "
+            "before committing to a large investment (overall {overall}).",
+            gaps=_labels(gaps), scores=scores, ready=points(READY_LEVEL), overall=points(overall),
         )
     return MaturityScore(
         by_dimension=by_dimension,

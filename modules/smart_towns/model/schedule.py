@@ -34,9 +34,15 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from babel.dates import format_date
+
+from modules.common.formatting import format_number, format_percent
+from modules.common.i18n import language, translator
 
 from .counters import MONTHS, WEEKDAYS, EmptyPeriodError
 from .lighting import AVIGNON, DIMMED_NIGHT, FULL, Installation, Place, Profile, _as_days, _is_number, energy_by_day
+
+_ = translator(__name__)
 
 #: A day is busy when more pedestrians than this were counted on the Pont Daladier (pedestrians per day).
 BUSY_PEDESTRIANS = 2000
@@ -73,50 +79,54 @@ def _month_key(label) -> int | None:
 def _check_table(table) -> pd.DataFrame:
     """The table with months 1–12 as index and WEEKDAYS as columns, cells "full" or "dimmed"."""
     if not isinstance(table, pd.DataFrame):
-        raise ValueError(
-            f"The schedule is {type(table).__name__}, not a table: give a pandas DataFrame with the months 1–12 as rows "
-            f"and the weekdays ({', '.join(WEEKDAYS)}) as columns, each cell 'full' or 'dimmed'."
-        )
+        raise ValueError(_(
+            "The schedule is {kind}, not a table: give a pandas DataFrame with the months 1–12 as rows "
+            "and the weekdays ({weekdays}) as columns, each cell 'full' or 'dimmed'.",
+            kind=type(table).__name__, weekdays=", ".join(WEEKDAYS),
+        ))
     columns = {}
     for column in table.columns:
         weekday = _weekday_key(column)
         if weekday is None:
-            raise ValueError(
-                f"The schedule has a column {column!r}, which is not a weekday: use the columns "
-                f"{', '.join(WEEKDAYS)}."
-            )
+            raise ValueError(_(
+                "The schedule has a column {column}, which is not a weekday: use the columns {weekdays}.",
+                column=repr(column), weekdays=", ".join(WEEKDAYS),
+            ))
         if weekday in columns:
-            raise ValueError(f"The schedule has the column {weekday!r} twice: give each weekday once.")
+            raise ValueError(_("The schedule has the column {weekday} twice: give each weekday once.", weekday=repr(weekday)))
         columns[weekday] = column
     missing = [weekday for weekday in WEEKDAYS if weekday not in columns]
     if missing:
-        raise ValueError(
-            f"The schedule has no column {', '.join(repr(m) for m in missing)}: give one column per weekday "
-            f"({', '.join(WEEKDAYS)})."
-        )
+        raise ValueError(_(
+            "The schedule has no column {missing}: give one column per weekday ({weekdays}).",
+            missing=", ".join(repr(m) for m in missing), weekdays=", ".join(WEEKDAYS),
+        ))
     rows = {}
     for label in table.index:
         month = _month_key(label)
         if month is None:
-            raise ValueError(f"The schedule has a row {label!r}, which is not a month: use the month numbers 1 to 12 as rows.")
+            raise ValueError(_(
+                "The schedule has a row {label}, which is not a month: use the month numbers 1 to 12 as rows.", label=repr(label)
+            ))
         if month in rows:
-            raise ValueError(f"The schedule has the row {month} ({MONTHS[month - 1]}) twice: give each month once.")
+            raise ValueError(_(
+                "The schedule has the row {month} ({name}) twice: give each month once.", month=month, name=_(MONTHS[month - 1])
+            ))
         rows[month] = label
     absent = [month for month in range(1, 13) if month not in rows]
     if absent:
-        raise ValueError(
-            f"The schedule has no row for {', '.join(f'{m} ({MONTHS[m - 1]})' for m in absent)}: give one row per "
-            "month, 1 to 12."
-        )
+        listed = ", ".join(f"{m} ({_(MONTHS[m - 1])})" for m in absent)
+        raise ValueError(_("The schedule has no row for {months}: give one row per month, 1 to 12.", months=listed))
     cells = np.empty((12, 7), dtype=object)
     for i, month in enumerate(range(1, 13)):
         for j, weekday in enumerate(WEEKDAYS):
             value = table.at[rows[month], columns[weekday]]
             choice = value.strip().lower() if isinstance(value, str) else None
             if choice not in CHOICES:
-                raise ValueError(
-                    f"Row {month} ({MONTHS[month - 1]}), column {weekday!r} holds {value!r}: use 'full' or 'dimmed'."
-                )
+                raise ValueError(_(
+                    "Row {month} ({name}), column {weekday} holds {value}: use 'full' or 'dimmed'.",
+                    month=month, name=_(MONTHS[month - 1]), weekday=repr(weekday), value=repr(value),
+                ))
             cells[i, j] = choice
     return pd.DataFrame(
         cells,
@@ -163,18 +173,20 @@ class Schedule:
         Example: ``Schedule.from_dict({(1, "Monday"): "dimmed"})``.
         """
         if not isinstance(default, str) or default.strip().lower() not in CHOICES:
-            raise ValueError(f"The default is {default!r}: use 'full' or 'dimmed'.")
+            raise ValueError(_("The default is {default}: use 'full' or 'dimmed'.", default=repr(default)))
         if not isinstance(choices, Mapping):
-            raise ValueError("Give the choices as a dictionary {(month, weekday): 'full' or 'dimmed'}.")
+            raise ValueError(_("Give the choices as a dictionary {(month, weekday): 'full' or 'dimmed'}."))
         table = pd.DataFrame(default.strip().lower(), index=range(1, 13), columns=list(WEEKDAYS), dtype=object)
         for key, choice in choices.items():
             if not isinstance(key, tuple) or len(key) != 2:
-                raise ValueError(f"The key {key!r} is not a (month, weekday) pair: write it as (7, 'Saturday').")
+                raise ValueError(_("The key {key} is not a (month, weekday) pair: write it as (7, 'Saturday').", key=repr(key)))
             month, weekday = _month_key(key[0]), _weekday_key(key[1])
             if month is None:
-                raise ValueError(f"In {key!r}, {key[0]!r} is not a month: use a number 1 to 12.")
+                raise ValueError(_("In {key}, {value} is not a month: use a number 1 to 12.", key=repr(key), value=repr(key[0])))
             if weekday is None:
-                raise ValueError(f"In {key!r}, {key[1]!r} is not a weekday: use one of {', '.join(WEEKDAYS)}.")
+                raise ValueError(_(
+                    "In {key}, {value} is not a weekday: use one of {weekdays}.", key=repr(key), value=repr(key[1]), weekdays=", ".join(WEEKDAYS)
+                ))
             table.at[month, weekday] = choice
         return cls(table)
 
@@ -226,15 +238,17 @@ class ScheduleCheck:
 
 
 def _day_text(day: pd.Timestamp) -> str:
+    if language() == "fr":
+        return format_date(day.date(), format="EEEE d MMMM y", locale="fr_FR")
     return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def _count_text(value: float) -> str:
-    return f"{value:,.0f}".replace(",", " ")
+    return format_number(value)
 
 
 def _percent(share: float) -> str:
-    return f"{share * 100:.1f} %"
+    return format_percent(share, 1)
 
 
 def check_schedule(
@@ -259,20 +273,20 @@ def check_schedule(
     if isinstance(schedule, pd.DataFrame):
         schedule = Schedule.from_table(schedule)
     if not isinstance(schedule, Schedule):
-        raise ValueError(
-            f"The schedule is {type(schedule).__name__}: give a Schedule, for example Schedule.from_table(table)."
-        )
+        raise ValueError(_(
+            "The schedule is {kind}: give a Schedule, for example Schedule.from_table(table).", kind=type(schedule).__name__
+        ))
     if not isinstance(pedestrians, pd.Series):
-        raise ValueError("Give the pedestrians as a pandas Series of daily counts indexed by day.")
+        raise ValueError(_("Give the pedestrians as a pandas Series of daily counts indexed by day."))
     if pedestrians.dropna().empty:
-        raise EmptyPeriodError(
+        raise EmptyPeriodError(_(
             "The pedestrian series holds no count: give the daily counts of the Pont Daladier, for example "
             "counters.channel_series(counts, 'daladier_pedestrians')."
-        )
+        ))
     if not _is_number(min_cut) or not 0 <= min_cut <= 1:
-        raise ValueError(f"min_cut is {min_cut!r}: give a share between 0 and 1 (0.3 = 30 %).")
+        raise ValueError(_("min_cut is {value}: give a share between 0 and 1 (0.3 = 30 %).", value=repr(min_cut)))
     if not _is_number(busy_level) or not math.isfinite(busy_level) or busy_level < 0:
-        raise ValueError(f"busy_level is {busy_level!r}: give a number of pedestrians per day, 0 or more.")
+        raise ValueError(_("busy_level is {value}: give a number of pedestrians per day, 0 or more.", value=repr(busy_level)))
 
     series = pedestrians.copy()
     series.index = _as_days(series.index)
@@ -293,28 +307,38 @@ def check_schedule(
 
     level = _count_text(busy_level)
     if passes:
-        message = (
-            f"Your schedule passes: it cuts the lighting energy by {_percent(cut)} (at least {_percent(min_cut)} "
-            f"needed) and keeps full lighting on all {int(busy.sum())} busy days (more than {level} pedestrians)."
+        message = _(
+            "Your schedule passes: it cuts the lighting energy by {cut} (at least {needed} "
+            "needed) and keeps full lighting on all {busy} busy days (more than {level} pedestrians).",
+            cut=_percent(cut), needed=_percent(min_cut), busy=int(busy.sum()), level=level,
         )
     else:
         problems = []
         if not meets_cut:
-            problems.append(
-                f"It cuts the lighting energy by {_percent(cut)}, short of the {_percent(min_cut)} needed: dim more "
-                "of the quiet cells (a weekday of a month on which no busy day fell)."
-            )
+            problems.append(_(
+                "It cuts the lighting energy by {cut}, short of the {needed} needed: dim more "
+                "of the quiet cells (a weekday of a month on which no busy day fell).",
+                cut=_percent(cut), needed=_percent(min_cut),
+            ))
         else:
-            problems.append(f"It cuts the lighting energy by {_percent(cut)}, enough ({_percent(min_cut)} needed).")
+            problems.append(_("It cuts the lighting energy by {cut}, enough ({needed} needed).", cut=_percent(cut), needed=_percent(min_cut)))
         if failing.size:
-            listed = "; ".join(f"{_day_text(days[i])} ({_count_text(counts[i])} pedestrians)" for i in failing)
-            cells = sorted({(days[i].month, days[i].weekday()) for i in failing})
-            cell_text = ", ".join(f"{MONTHS[m - 1]} {WEEKDAYS[w]}" for m, w in cells)
-            problems.append(
-                f"It dims {failing.size} busy day{'s' if failing.size > 1 else ''} (more than {level} pedestrians): "
-                f"{listed}. Set these cells to 'full': {cell_text}."
+            listed = "; ".join(
+                _("{day} ({count} pedestrians)", day=_day_text(days[i]), count=_count_text(counts[i])) for i in failing
             )
-        message = "Your schedule does not pass yet. " + " ".join(problems)
+            cells = sorted({(days[i].month, days[i].weekday()) for i in failing})
+            cell_text = ", ".join(_("{month} {weekday}", month=_(MONTHS[m - 1]), weekday=_(WEEKDAYS[w])) for m, w in cells)
+            if failing.size > 1:
+                problems.append(_(
+                    "It dims {number} busy days (more than {level} pedestrians): {listed}. Set these cells to 'full': {cells}.",
+                    number=failing.size, level=level, listed=listed, cells=cell_text,
+                ))
+            else:
+                problems.append(_(
+                    "It dims {number} busy day (more than {level} pedestrians): {listed}. Set these cells to 'full': {cells}.",
+                    number=failing.size, level=level, listed=listed, cells=cell_text,
+                ))
+        message = _("Your schedule does not pass yet.") + " " + " ".join(problems)
     return ScheduleCheck(
         energy_cut=cut,
         meets_cut=bool(meets_cut),

@@ -22,9 +22,12 @@ import numpy as np
 import pandas as pd
 
 from modules.common import data
+from modules.common.i18n import translator
 
 from .counters import EmptyPeriodError
 from .datasets import BIKES, BIKES_FILE, BIKES_SLUG, SLUG, WEATHER, WEATHER_FILE
+
+_ = translator(__name__)
 
 #: An hour is rainy when its observed weather contains one of these words ("Freezing Rain",
 #: "Rain Showers", "Freezing Drizzle" and "Thunderstorms,Rain" all count).
@@ -54,7 +57,7 @@ def load_montreal_bikes() -> pd.DataFrame:
     empty = [c for c in EMPTY_PATHS if c in bikes.columns]
     not_empty = [c for c in empty if bikes[c].notna().any()]
     if not_empty:
-        raise ValueError(f"The path(s) {', '.join(not_empty)} now hold counts: keep them (update EMPTY_PATHS).")
+        raise ValueError(_("The path(s) {paths} now hold counts: keep them (update EMPTY_PATHS).", paths=", ".join(not_empty)))
     return bikes.drop(columns=empty).astype("int64")
 
 
@@ -67,11 +70,11 @@ def daily_weather(hourly: pd.DataFrame) -> pd.DataFrame:
     """
     missing = [c for c in WEATHER_COLUMNS if c not in hourly.columns]
     if missing:
-        raise ValueError(f"The weather table has no column {', '.join(repr(c) for c in missing)}.")
+        raise ValueError(_("The weather table has no column {columns}.", columns=", ".join(repr(c) for c in missing)))
     if not isinstance(hourly.index, pd.DatetimeIndex):
-        raise ValueError("Index the hourly weather by its date and hour (index_col='Date/Time', parse_dates).")
+        raise ValueError(_("Index the hourly weather by its date and hour (index_col='Date/Time', parse_dates)."))
     if hourly.empty:
-        raise EmptyPeriodError("The weather table has no hour.")
+        raise EmptyPeriodError(_("The weather table has no hour."))
     weather = hourly["Weather"].fillna("").astype(str)
     rain = weather.str.contains("|".join(RAIN_WORDS))
     snow = weather.str.contains("|".join(SNOW_WORDS))
@@ -94,12 +97,12 @@ def join_counts_weather(bikes: pd.DataFrame, daily: pd.DataFrame, path: str = "B
     (Saturday or Sunday) and ``month`` (1–12).
     """
     if path not in bikes.columns:
-        raise ValueError(f"There is no path {path!r} in the bicycle counts. Paths: {', '.join(map(str, bikes.columns))}.")
+        raise ValueError(_("There is no path {path} in the bicycle counts. Paths: {paths}.", path=repr(path), paths=", ".join(map(str, bikes.columns))))
     counts = bikes[path].dropna()
     counts.index = pd.DatetimeIndex(counts.index).normalize()
     joined = daily[["mean_temp_c", "rain_hours", "snow_hours", "rainy"]].join(counts.rename("count"), how="inner")
     if joined.empty:
-        raise EmptyPeriodError("The bicycle counts and the weather have no day in common.")
+        raise EmptyPeriodError(_("The bicycle counts and the weather have no day in common."))
     joined = joined[["count", "mean_temp_c", "rain_hours", "snow_hours", "rainy"]]
     joined["weekend"] = joined.index.day_of_week >= 5
     joined["month"] = joined.index.month
@@ -138,13 +141,13 @@ def rain_effect(joined: pd.DataFrame) -> RainEffect:
     """
     for column in ("count", "rainy", "weekend", "month"):
         if column not in joined.columns:
-            raise ValueError(f"The table has no column {column!r}: build it with join_counts_weather.")
+            raise ValueError(_("The table has no column {column}: build it with join_counts_weather.", column=repr(column)))
     rainy = joined["rainy"].astype(bool)
     if not rainy.any() or rainy.all():
-        raise EmptyPeriodError("The period needs both rainy and dry days to compare them.")
+        raise EmptyPeriodError(_("The period needs both rainy and dry days to compare them."))
     dry_mean_all = joined.loc[~rainy, "count"].mean()
     if dry_mean_all == 0:
-        raise ValueError("Nobody was counted on dry days, so the ratio has no meaning.")
+        raise ValueError(_("Nobody was counted on dry days, so the ratio has no meaning."))
     naive = joined.loc[rainy, "count"].mean() / dry_mean_all
     rows = []
     for (month, weekend), group in joined.groupby(["month", "weekend"], sort=True):
@@ -155,7 +158,7 @@ def rain_effect(joined: pd.DataFrame) -> RainEffect:
                          "rainy_mean": wet.mean(), "dry_mean": dry.mean(), "ratio": wet.mean() / dry.mean()})
     strata = pd.DataFrame(rows, columns=["month", "weekend", "rainy_days", "dry_days", "rainy_mean", "dry_mean", "ratio"])
     if strata.empty:
-        raise EmptyPeriodError("No month has both rainy and dry days of the same kind: use a longer period.")
+        raise EmptyPeriodError(_("No month has both rainy and dry days of the same kind: use a longer period."))
     adjusted = float(np.average(strata["ratio"], weights=strata["rainy_days"]))
     return RainEffect(float(naive), adjusted, strata, int(rainy.sum()), int((~rainy).sum()))
 
@@ -189,10 +192,10 @@ def temperature_effect(joined: pd.DataFrame) -> TemperatureEffect:
     """Fit the count on the temperature, on dry working days, over the period and within months."""
     for column in ("count", "mean_temp_c", "rainy", "weekend", "month"):
         if column not in joined.columns:
-            raise ValueError(f"The table has no column {column!r}: build it with join_counts_weather.")
+            raise ValueError(_("The table has no column {column}: build it with join_counts_weather.", column=repr(column)))
     days = joined[~joined["rainy"].astype(bool) & ~joined["weekend"].astype(bool)]
     if len(days) < 3:
-        raise EmptyPeriodError("The period has fewer than 3 dry working days: use a longer period.")
+        raise EmptyPeriodError(_("The period has fewer than 3 dry working days: use a longer period."))
     x, y = days["mean_temp_c"], days["count"].astype(float)
     x_within = x - x.groupby(days["month"]).transform("mean")
     y_within = y - y.groupby(days["month"]).transform("mean")
