@@ -22,7 +22,6 @@ import functools
 import http.server
 import os
 import re
-import subprocess
 import sys
 import tempfile
 import threading

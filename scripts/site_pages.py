@@ -7,11 +7,13 @@ The browser tests and the page benchmark both use it, so they visit the same pag
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
-import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "book" / "_ext"))
+from site_languages import docnames_of_toc  # noqa: E402 (the site's own reading of a table of contents)
 
 #: Debian's Chromium (`make test` installs it with apt); Playwright never downloads a browser here.
 CHROMIUM = "/usr/bin/chromium"
@@ -23,20 +25,8 @@ VIEWPORT = {"width": 1280, "height": 900}
 
 
 def toc_docnames(root: Path = ROOT) -> list[str]:
-    """Every page of book/_toc.yml, as Sphinx docnames (paths without suffix)."""
-    toc = yaml.safe_load((root / "book" / "_toc.yml").read_text(encoding="utf-8"))
-    names = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                names.append(entry["file"])
-            walk(entry.get("sections"))
-            walk(entry.get("chapters"))
-
-    walk(toc.get("parts"))
-    walk(toc.get("chapters"))
-    return [re.sub(r"\.(md|ipynb)$", "", name) for name in names]
+    """Every page of the English edition's book/_toc.yml, as Sphinx docnames (paths without suffix)."""
+    return docnames_of_toc(root / "book" / "_toc.yml")
 
 
 def front_matter_text(docname: str, root: Path = ROOT) -> str:

@@ -393,3 +393,28 @@ class FrenchEditionChecks:
             assert "À propos de ce retour" in text and "Not passed" not in text and "About this feedback" not in text
         unchanged = html_text(pipeline.feedback_page("unchanged").read_text(encoding="utf-8"))
         assert "Vous n’avez pas encore répondu à cette partie" in unchanged
+
+
+def french_edition(exercise: Exercise):
+    """The fixtures and checks of an exercise's French edition, for ``tests/<slug>/test_french_exercise.py``:
+    ``source, generated, pipeline, secrets, TestTheFrenchEdition = french_edition(EXERCISE)``.
+
+    The French notebook goes through the real nbgrader with the English exercise's submissions:
+    each must get the same points, test by test, and its feedback must be in French."""
+    from autograder.secrets import secrets_of_notebook
+
+    french = exercise.edition("fr")
+    source, generated, pipeline = exercise_fixtures(french)
+
+    @pytest.fixture(scope="module", name="secrets")
+    def secrets():
+        """The solution and hidden-test blocks of the French instructor notebook."""
+        found = secrets_of_notebook(french.source_notebook)
+        assert found, "the French notebook has no solution or hidden test to look for"
+        return found
+
+    class TestTheFrenchEdition(StandardExerciseChecks, FrenchEditionChecks):
+        pass
+
+    TestTheFrenchEdition.exercise = french
+    return source, generated, pipeline, secrets, TestTheFrenchEdition

@@ -56,7 +56,12 @@ def other(language: str) -> str:
 
 def toc_docnames(language: str) -> list[str]:
     """Every page of an edition's table of contents, as docnames of that edition, root first."""
-    toc = yaml.safe_load(EDITIONS[language].toc.read_text(encoding="utf-8"))
+    return docnames_of_toc(EDITIONS[language].toc)
+
+
+def docnames_of_toc(path: Path) -> list[str]:
+    """Every page of a Jupyter Book table of contents (``_toc.yml``), as Sphinx docnames, root first."""
+    toc = yaml.safe_load(path.read_text(encoding="utf-8"))
     names = [toc["root"]]
 
     def walk(entries):

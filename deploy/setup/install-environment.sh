@@ -41,6 +41,8 @@ etc="$venv/etc/jupyter"
 mkdir -p "$etc/jupyter_server_config.d" "$etc/labconfig"
 install -m 644 "$course/deploy/jupyter/learners/nbgrader_config.py" "$etc/nbgrader_config.py"
 install -m 644 "$course/deploy/jupyter/learners/jupyter_server_config.d/zz-course-hub.json" "$etc/jupyter_server_config.d/"
+# Each server's JupyterLab settings (the language a learner chooses) in its own user's home.
+install -m 644 "$course/deploy/jupyter/learners/jupyter_server_config.py" "$etc/jupyter_server_config.py"
 install -m 644 "$course/deploy/jupyter/learners/labconfig/page_config.json" "$etc/labconfig/"
 # The Course menu of learners' JupyterLab (My progress and feedback), on the hub only.
 mkdir -p "$venv/share/jupyter/lab/settings/overrides.d"

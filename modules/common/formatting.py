@@ -4,7 +4,7 @@ lessons all use it, so an amount reads the same wherever it appears.
 English keeps the course's house style (``28.4 M€``, ``1 234 567 €``, ``12.5 %``,
 ``2 December 2026``). French follows French usage through Babel's CLDR data: a comma for
 decimals, a narrow no-break space between thousands and before ``€`` and ``%`` (``28,4 M€``,
-``1 234 567 €``, ``12,5 %``, ``2 décembre 2026``). The language is the learner's
+``1 234 567 €``, ``12,5 %``, ``2 décembre 2026``, ``1er janvier 2024``). The language is the learner's
 (:func:`modules.common.i18n.language`), unless ``language=`` says otherwise.
 """
 
@@ -58,6 +58,9 @@ def format_percent(share: float, decimals: int = 1, language: str | None = None)
 
 
 def format_date(day: datetime.date, language: str | None = None) -> str:
-    """A day in words: ``2 December 2026``, or ``2 décembre 2026`` in French."""
-    locale = "fr_FR" if _language(language) == "fr" else "en_GB"
-    return _babel_date(day, format="d MMMM y", locale=locale)
+    """A day in words: ``2 December 2026``, or ``2 décembre 2026`` in French, where the first of a
+    month is written ``1er`` (``1er janvier 2024``)."""
+    if _language(language) == "fr":
+        first = "1er" if day.day == 1 else str(day.day)
+        return f"{first} {_babel_date(day, format='MMMM y', locale='fr_FR')}"
+    return _babel_date(day, format="d MMMM y", locale="en_GB")

@@ -216,9 +216,10 @@ class ScheduleRiskSimulator:
         self._update_verdict()
         for control in (*self.spread_sliders.values(), self.runs_slider, self.deadline_slider):
             control.observe(self._on_change, names="value")
+        title = _("Schedule risk of {name}", name=self.name)
         self.widget = widgets.VBox(
             [
-                widgets.HTML(f"<b>{html.escape(_('Schedule risk of {name}', name=self.name))}</b>"),
+                widgets.HTML(f"<b>{html.escape(title)}</b>"),
                 *self.spread_sliders.values(),
                 self.runs_slider,
                 self.deadline_slider,
@@ -713,9 +714,10 @@ class EarnedValueDashboard:
         self._update_verdict()
         for control in (self.status_slider, self.done_slider, self.spent_slider):
             control.observe(self._on_change, names="value")
+        title = _("Earned value of {name}: budget {budget}", name=self.name, budget=self._money(self.bac))
         self.widget = widgets.VBox(
             [
-                widgets.HTML(f"<b>{html.escape(_('Earned value of {name}: budget {budget}', name=self.name, budget=self._money(self.bac)))}</b>"),
+                widgets.HTML(f"<b>{html.escape(title)}</b>"),
                 self.status_slider,
                 self.done_slider,
                 self.spent_slider,

@@ -36,7 +36,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from modules.common.i18n import N_, language, translator
+from modules.common.i18n import N_, translator
 from modules.common.views import plotting
 from modules.common.views.widgets import DESCRIPTION_WIDTH, FigureView, alert_html, freeze_layout, slider, verdict
 from modules.smart_towns import model

@@ -1,8 +1,9 @@
 """The self-paced pages and the certificate in French: each page of the course's web service, with real
 grading data, speaks the language a request asks for (``?lang=fr``, the cookie it leaves, or the
 browser's ``Accept-Language``), with French dates and numbers and a link to the same page in the other
-language; a certificate asked for in French is printed in French and still verifies; and every text
-of the autograder has its French in ``autograder/locale/fr.po``."""
+language; and a certificate asked for in French is printed in French and still verifies. Whether every
+text of the autograder has its French in ``autograder/locale/fr.po`` is checked, for every catalogue of
+the course, by ``tests/common/test_catalogues.py``."""
 
 from __future__ import annotations
 
@@ -19,8 +20,6 @@ from pathlib import Path
 import matplotlib.axes
 import pytest
 import yaml
-from babel.messages.extract import extract_from_dir
-from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
 from tornado.httpclient import AsyncHTTPClient
 from tornado.httpserver import HTTPServer
@@ -258,36 +257,3 @@ def test_a_certificate_asked_for_in_french_is_printed_in_french_and_verifies(gra
     assert FRENCH_DATE.search(checked), checked
     progress_page, = fetch(context, [{"path": "", "headers": {"Cookie": "course_language=fr"}}], monkeypatch)
     assert f"Délivré à Ada Lovelace. Code de vérification : {record['code']} ." in text_of(progress_page.body.decode())
-
-
-# --- the catalogue ----------------------------------------------------------------------------------
-AUTOGRADER = COURSE_ROOT / "autograder"
-FIELDS = re.compile(r"\{(\w*)[^{}]*\}")
-TAGS = re.compile(r"</?\w+[^>]*>")
-
-
-def messages_of_the_autograder() -> dict[str, str]:
-    """{message: where} of every ``_()`` and ``N_()`` of autograder/, in Python files and templates."""
-    found = {}
-    for filename, lineno, message, _comments, _context in extract_from_dir(
-            AUTOGRADER, method_map=[("**.py", "python"), ("**.j2", "jinja2")],
-            keywords={"_": None, "N_": None, "gettext": None}):
-        message = message[0] if isinstance(message, tuple) else message
-        if message:
-            found.setdefault(message, f"autograder/{filename}:{lineno}")
-    return found
-
-
-def test_every_text_of_the_autograder_has_its_french_with_the_same_fields_and_no_entry_is_unused():
-    messages = messages_of_the_autograder()
-    with (AUTOGRADER / "locale" / "fr.po").open("rb") as source:
-        catalogue = read_po(source, locale="fr")
-    entries = {entry.id: entry.string for entry in catalogue if entry.id}
-    assert {message: where for message, where in messages.items() if not entries.get(message)} == {}
-    assert sorted(set(entries) - set(messages)) == [], "entries no code uses any more"
-    for message, french in entries.items():
-        assert sorted(FIELDS.findall(french)) == sorted(FIELDS.findall(message)), (message, french)
-        assert TAGS.findall(french) == TAGS.findall(message), (message, french)  # the same markup, in order
-        assert french.count('"') == message.count('"'), (message, french)  # safe in an attribute
-    assert "templates/progress.html.j2" in " ".join(messages.values()), "the templates' texts are extracted too"
-    assert "certificates/templates/certificate.html.j2" in " ".join(messages.values())

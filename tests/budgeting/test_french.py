@@ -1,24 +1,17 @@
-"""Does Module 1 speak French to a French learner, and is every message of its code in a catalogue?
+"""Does Module 1 speak French to a French learner?
 
-The first tests build each widget and each figure of Module 1 under ``speaking("fr")`` and read
-what a learner would see: titles, axis labels, legends, verdicts after a slider moves, the
-messages of ``check_policy``, table headers, and numbers written the French way (``4,3 M€``,
-``12,5 %``). The last tests compare the code with the catalogues: every ``_()`` and ``N_()``
-message that Babel's extractor finds in ``modules/budgeting`` and ``modules/common`` must have a
-French translation, with the same ``{fields}``, in the ``locale/fr.po`` that
-:func:`modules.common.i18n.translator` reads for its file; and no catalogue entry may be left
-that no code uses. A message added to the code without its French fails here.
+The tests build each widget and each figure of Module 1 under ``speaking("fr")`` and read what a
+learner would see: titles, axis labels, legends, verdicts after a slider moves, the messages of
+``check_policy``, table headers, and numbers written the French way (``4,3 M€``, ``12,5 %``).
+Whether every message of the code has its French in a catalogue is checked for every catalogue
+of the course by ``tests/common/test_catalogues.py``.
 """
 
 from __future__ import annotations
 
-import ast
 import re
-from pathlib import Path
 
 import pytest
-from babel.messages.extract import extract_from_dir
-from babel.messages.pofile import read_po
 
 from modules.budgeting import model
 from modules.budgeting.commune_form import CommuneForm
@@ -26,10 +19,6 @@ from modules.budgeting.figures import anatomy, participatory, savings
 from modules.budgeting.widgets import BudgetSimulator, ParticipatoryBudgetSimulator
 from modules.common.formatting import NARROW_NBSP
 from modules.common.i18n import language, speaking
-
-ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("modules/budgeting", "modules/common")
-FIELD = re.compile(r"\{(\w*)[^{}]*\}")
 
 
 @pytest.fixture()
@@ -66,7 +55,7 @@ def test_does_the_budget_simulator_speak_french(french):
     assert simulator.axes["ratio"].get_title().startswith("Capacité de désendettement")
     assert simulator.axes["ratio"].get_xlabel() == "Année"
     assert simulator.axes["ratio"].get_ylabel() == "Années"
-    assert "épargne brute" in simulator.describe() and f"M€" in simulator.describe()
+    assert "épargne brute" in simulator.describe() and "M€" in simulator.describe()
     assert re.search(rf"\d,\d{NARROW_NBSP}M€", simulator.describe()), "amounts are written 4,3 M€"
 
 
@@ -199,78 +188,3 @@ def test_does_english_stay_the_default():
     assert language() == "en" or pytest.skip("the session's locale asks for another language")
     simulator = BudgetSimulator(model.lanester_2019())
     assert simulator.axes["savings"].get_title() == "Savings: gross (solid), net (dashed)"
-
-
-# -- the catalogues ------------------------------------------------------------------------------
-
-def extracted(package: str) -> dict[Path, set[str]]:
-    """The messages of ``package``'s code (``_()`` and ``N_()``), by the catalogue folder ``translator`` reads for each file."""
-    found: dict[Path, set[str]] = {}
-    base = ROOT / package
-    for filename, _lineno, message, _comments, _context in extract_from_dir(
-        base, method_map=[("**.py", "python")], keywords={"_": None, "N_": None}
-    ):
-        message = message[0] if isinstance(message, tuple) else message
-        if not message:
-            continue
-        folder = (base / filename).parent
-        while not (folder / "locale").is_dir() and folder != ROOT / "modules":
-            folder = folder.parent
-        found.setdefault(folder / "locale" / "fr.po", set()).add(message)
-    return found
-
-
-def catalogue(path: Path):
-    with path.open("rb") as source:
-        return read_po(source, locale="fr")
-
-
-def all_extracted() -> dict[Path, set[str]]:
-    merged: dict[Path, set[str]] = {}
-    for package in PACKAGES:
-        for path, messages in extracted(package).items():
-            merged.setdefault(path, set()).update(messages)
-    return merged
-
-
-def test_does_every_message_of_the_code_have_its_french():
-    for path, messages in all_extracted().items():
-        assert path.exists(), f"{path.relative_to(ROOT)} is missing: the code has {len(messages)} messages for it"
-        translated = {entry.id: entry.string for entry in catalogue(path) if entry.id}
-        missing = sorted(message for message in messages if not translated.get(message))
-        assert not missing, f"{path.relative_to(ROOT)} has no French for: {missing}"
-
-
-def test_do_the_french_messages_keep_the_same_fields():
-    for path in all_extracted():
-        for entry in catalogue(path):
-            if entry.id:
-                assert set(FIELD.findall(entry.id)) == set(FIELD.findall(entry.string)), (
-                    f"{path.relative_to(ROOT)}: {entry.id!r} and its French {entry.string!r} fill different {{fields}}"
-                )
-
-
-def test_does_every_catalogue_entry_belong_to_the_code():
-    for path, messages in all_extracted().items():
-        unused = sorted(entry.id for entry in catalogue(path) if entry.id and entry.id not in messages)
-        assert not unused, f"{path.relative_to(ROOT)} has entries that no code uses any more: {unused}"
-    for package in PACKAGES:
-        for path in (ROOT / package).rglob("locale/fr.po"):
-            assert path in all_extracted(), f"{path.relative_to(ROOT)} serves no message of the code"
-
-
-def test_is_no_message_hidden_from_the_extractor():
-    """A literal ``_("…")`` nested in another ``_()`` call, or written in an f-string, escapes Babel's extractor."""
-    hidden = []
-    for package in PACKAGES:
-        for path in (ROOT / package).rglob("*.py"):
-            source = path.read_text(encoding="utf-8")
-            if re.search(r"""f(["']).*\{[^}]*\b_\((["'])""", source):
-                hidden.append(f"{path.relative_to(ROOT)}: _() inside an f-string")
-            for node in ast.walk(ast.parse(source)):
-                if isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("_", "N_"):
-                    for inner in ast.walk(node):
-                        if (inner is not node and isinstance(inner, ast.Call) and getattr(inner.func, "id", None) in ("_", "N_")
-                                and inner.args and isinstance(inner.args[0], ast.Constant)):
-                            hidden.append(f"{path.relative_to(ROOT)}:{inner.lineno}: {inner.args[0].value[:40]!r} nested in _()")
-    assert not hidden, "Babel's extractor cannot see these messages; move them out: " + "; ".join(hidden)

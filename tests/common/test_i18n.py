@@ -1,17 +1,15 @@
-"""The course's languages: which one a learner gets, the catalogues that hold the French, and numbers
-and dates written the way each language writes them (modules/common/i18n.py, formatting.py)."""
+"""The course's languages: which one a learner gets, and numbers and dates written the way each language
+writes them (modules/common/i18n.py, formatting.py). The catalogues that hold the French are checked by
+test_catalogues.py."""
 
 from __future__ import annotations
 
 import datetime
 import json
-import re
 import sys
 from pathlib import Path
 
 import pytest
-from babel.messages.extract import extract_from_dir
-from babel.messages.pofile import read_po
 
 from modules.common import i18n
 from modules.common.formatting import format_date, format_euros, format_number, format_percent
@@ -82,6 +80,7 @@ def test_french_pages_write_numbers_and_dates_the_french_way():
     assert format_percent(0.125, language="fr") == f"12,5{NNBSP}%"
     assert format_number(-1234.5, 1, language="fr") == f"-1{NNBSP}234,5"
     assert format_date(datetime.date(2026, 12, 2), language="fr") == "2 décembre 2026"
+    assert format_date(datetime.date(2024, 1, 1), language="fr") == "1er janvier 2024"
 
 
 def test_english_pages_keep_the_house_style():
@@ -94,30 +93,6 @@ def test_english_pages_keep_the_house_style():
 def test_an_amount_in_an_unknown_unit_says_which_units_exist():
     with pytest.raises(ValueError, match="use one of M€, k€, €"):
         format_euros(1, "$")
-
-
-# --- Catalogues that no one else checks (each module's test_french.py checks its own) ----------------
-def catalogue_problems(folder: Path, package: Path) -> list[str]:
-    """What is missing from or left over in ``folder/locale/fr.po`` for the messages of ``package``."""
-    with (folder / "locale" / "fr.po").open("rb") as source:
-        catalogue = read_po(source)
-    used = set()
-    for _filename, _line, message, _comments, _context in extract_from_dir(
-            package, method_map=[("**.py", "python")], keywords={"_": None, "N_": None}):
-        if isinstance(message, str):
-            used.add(message)
-    problems = [f"no French for {message!r}" for message in sorted(used)
-                if not (catalogue.get(message) and catalogue.get(message).string)]
-    problems += [f"French for a message no code uses: {entry.id!r}" for entry in catalogue if entry.id and entry.id not in used]
-    for entry in catalogue:
-        if entry.id and entry.string and set(re.findall(r"\{(\w+)\}", entry.id)) != set(re.findall(r"\{(\w+)\}", entry.string)):
-            problems.append(f"the fields of {entry.id!r} and its French differ")
-    return problems
-
-
-def test_the_sites_own_words_have_their_french():
-    folder = COURSE_ROOT / "book" / "_ext"
-    assert catalogue_problems(folder, folder) == []
 
 
 def test_the_hub_and_the_course_agree_on_the_languages():

@@ -47,9 +47,11 @@ COURSE = "local-governance"
 SERVICE = progress_service(COURSE)
 TEACHER = "hubtest-teacher"
 ANA, BO, CY = "hubtest-learner1", "hubtest-learner2", "hubtest-learner3"
-COHORT = {"courses": {COURSE: {"instructors": [TEACHER], "learners": [ANA, BO, CY]}}}
+#: Dee follows the course in French.
+DEE = "hubtest-learner4"
+COHORT = {"courses": {COURSE: {"instructors": [TEACHER], "learners": [ANA, BO, CY, DEE]}}}
 ASSIGNMENTS = ["budgeting_01", "project_management_01", "smart_towns_01", "open_data_01"]
-#: The French edition of Module 1's exercise: Cy does it in French.
+#: The French edition of Module 1's exercise: Dee does it in French.
 FRENCH = "budgeting_01_fr"
 #: Cy's limit on open_data_01: two quick gradings, then one every 30 minutes.
 LIMITED = {"open_data_01": {"tokens": 2, "refill_minutes": 30}}
@@ -64,7 +66,7 @@ def source_of(assignment: str) -> dict:
 def loop_hub(hub_machine_lock):
     if os.geteuid() != 0:
         pytest.fail("The hub tests create Unix users: run them as root (as CI does).")
-    for name in (TEACHER, ANA, BO, CY):
+    for name in (TEACHER, ANA, BO, CY, DEE):
         if Path(f"/home/{name}").exists():
             shutil.rmtree(f"/home/{name}")
     state = Path(tempfile.mkdtemp(prefix="local-governance-loop-test-", dir="/srv"))
@@ -86,6 +88,10 @@ def loop_hub(hub_machine_lock):
                 people[name].launch(link)
             # JupyterLab opens the lesson the link names (what the browser does after the pull).
             people[ANA].read_file("course/book/budgeting/01-anatomy.md")
+            # Dee follows the French edition: the French site's launch link, the French lesson.
+            people[DEE].launch(nbgitpuller_link(hub.url, settings["repository"], settings["branch"],
+                                                "book/fr/budgeting/01-anatomy.md"))
+            people[DEE].read_file("course/book/fr/budgeting/01-anatomy.md")
             for assignment in ASSIGNMENTS + [FRENCH]:
                 people[TEACHER].formgrader_action(COURSE, f"assignment/{assignment}/assign")
                 people[TEACHER].formgrader_action(COURSE, f"assignment/{assignment}/release")
@@ -482,14 +488,14 @@ def test_an_instructor_can_switch_instant_feedback_off_for_an_exercise(loop_hub,
 
 @pytest.fixture(scope="module")
 def in_french(loop_hub):
-    """Cy does Module 1's exercise in French: first as fetched, then answered."""
+    """Dee does Module 1's exercise in French: first as fetched, then answered."""
     _, _, people = loop_hub
-    cy = people[CY]
-    submit(cy, FRENCH, "unanswered")
-    record = {"unanswered": wait_for(cy, FRENCH, 1)}
-    submit(cy, FRENCH, "right")
-    record["right"] = wait_for(cy, FRENCH, 2)
-    record["progress"] = progress(cy)
+    dee = people[DEE]
+    submit(dee, FRENCH, "unanswered")
+    record = {"unanswered": wait_for(dee, FRENCH, 1)}
+    submit(dee, FRENCH, "right")
+    record["right"] = wait_for(dee, FRENCH, 2)
+    record["progress"] = progress(dee)
     return record
 
 
@@ -501,8 +507,9 @@ def test_the_french_exercise_gets_its_feedback_in_french(in_french):
 
 
 def test_a_learner_passes_a_module_in_french_as_in_english(in_french):
-    first = module(in_french["progress"], FRENCH)
-    assert first["number"] == 1 and first["submitted"] and first["automatic"] == 20, first
+    first = next(m for m in in_french["progress"]["modules"] if m["number"] == 1)
+    assert first["assignment"] == FRENCH and first["submitted"] and first["automatic"] == 20, first
+    assert first["lessons_opened"] == 1, "the French lesson opened counts as the module's lesson"
 
 
 def test_the_instructor_sees_which_language_each_learner_used(loop_hub, in_french):
@@ -510,5 +517,5 @@ def test_the_instructor_sees_which_language_each_learner_used(loop_hub, in_frenc
     rows = list(csv.DictReader(io.StringIO(people[TEACHER].service("GET", SERVICE, "cohort.csv",
                                                                    params={"names": "1"}).text)))
     languages = {(row["learner"], row["module"]): (row["assignment"], row["language"]) for row in rows}
-    assert languages[(CY, "1")] == (FRENCH, "fr")
+    assert languages[(DEE, "1")] == (FRENCH, "fr")
     assert languages[(ANA, "1")] == ("budgeting_01", "en")

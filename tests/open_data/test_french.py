@@ -2,22 +2,18 @@
 
 Each widget and figure is built under ``speaking("fr")`` and read as a learner would: labels,
 titles, options, verdicts and alt text in French, numbers written the French way (decimal comma,
-narrow no-break space before %). The catalogue test checks that every message the code marks with
-``_()`` or ``N_()`` has its French in ``modules/open_data/locale/fr.po``, with the same ``{fields}``,
-and that the catalogue holds no message the code no longer uses.
+narrow no-break space before %). Whether every message of the code has its French in
+``modules/open_data/locale/fr.po`` is checked, for every catalogue of the course, by
+``tests/common/test_catalogues.py``.
 """
 
 from __future__ import annotations
 
-import ast
 import html
 import itertools
-import string
-from pathlib import Path
 
 import pandas as pd
 import pytest
-from babel.messages.pofile import read_po
 
 from modules.common import data
 from modules.common.i18n import language, speaking
@@ -25,8 +21,6 @@ from modules.open_data import model
 from modules.open_data.figures import describing, opening, protecting
 from modules.open_data.widgets import MetadataExplorer, PublishSimulator
 
-PACKAGE = Path(model.__file__).resolve().parents[1]
-CATALOGUE = PACKAGE / "locale" / "fr.po"
 BIKES = data.data_path("open_data", "montreal_comptage_velo_2012", "bikes.csv")
 PROJECTS = data.data_path("budgeting", "avignon_budget_participatif_2017", "84007-budgetParticipatif2017.csv")
 NNBSP = "\u202f"
@@ -44,57 +38,6 @@ def figure_texts(figure) -> str:
         if axes.get_legend():
             parts += [text.get_text() for text in axes.get_legend().get_texts()]
     return "\n".join(parts)
-
-
-# --- The catalogue ----------------------------------------------------------------------------
-
-
-def code_messages() -> dict[str, str]:
-    """Every literal message of ``_()`` and ``N_()`` calls in modules/open_data, with the file that holds it."""
-    found = {}
-    for path in sorted(PACKAGE.rglob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("_", "N_") and node.args:
-                first = node.args[0]
-                assert not isinstance(first, ast.JoinedStr), f"{path.name}:{node.lineno}: an f-string in _() cannot be translated"
-                if isinstance(first, ast.Constant) and isinstance(first.value, str):
-                    found.setdefault(first.value, f"{path.name}:{node.lineno}")
-    return found
-
-
-def fields(message: str) -> set[str]:
-    return {name for _text, name, _spec, _conversion in string.Formatter().parse(message) if name is not None}
-
-
-@pytest.fixture(scope="module")
-def catalogue():
-    with CATALOGUE.open("rb") as source:
-        return read_po(source, locale="fr")
-
-
-def test_is_the_catalogue_a_utf8_gettext_file(catalogue):
-    assert "charset=UTF-8" in CATALOGUE.read_text(encoding="utf-8").split("\n\n")[0]
-    assert str(catalogue.locale) == "fr"
-
-
-def test_does_every_message_of_the_code_have_its_french(catalogue):
-    messages = code_messages()
-    assert len(messages) > 200
-    untranslated = [f"{where}: {message!r}" for message, where in messages.items()
-                    if message not in catalogue or not catalogue[message].string.strip()]
-    assert not untranslated, "Messages without French in modules/open_data/locale/fr.po:\n" + "\n".join(untranslated)
-
-
-def test_does_each_translation_keep_the_fields_of_its_message(catalogue):
-    wrong = [f"{entry.id!r}: {sorted(fields(entry.id))} ≠ {sorted(fields(entry.string))}"
-             for entry in catalogue if entry.id and fields(entry.id) != fields(entry.string)]
-    assert not wrong, "\n".join(wrong)
-
-
-def test_does_the_catalogue_hold_only_messages_the_code_uses(catalogue):
-    used = code_messages()
-    unused = [entry.id for entry in catalogue if entry.id and entry.id not in used]
-    assert not unused, f"Entries no code uses: {unused}"
 
 
 # --- Lesson 1: reading files ------------------------------------------------------------------

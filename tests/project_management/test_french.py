@@ -3,32 +3,26 @@
 Each widget and figure of modules/project_management is built for real under ``speaking("fr")``:
 its labels, titles, legends, captions, alt texts, table headers and verdicts must be French, with
 French numbers (decimal comma, narrow no-break spaces before ``%`` and ``€`` and between
-thousands) and French dates. The catalogue test reads the code: every message marked with ``_()``
-or ``N_()`` must have its French in ``modules/project_management/locale/fr.po``, with the same
-``{fields}``, and the catalogue holds no message the code no longer says.
+thousands) and French dates. Whether every message of the code has its French in
+``modules/project_management/locale/fr.po`` is checked, for every catalogue of the course, by
+``tests/common/test_catalogues.py``.
 """
 
 from __future__ import annotations
 
-import ast
 import datetime
 import html
 import re
-from pathlib import Path
 
 import pandas as pd
 import pytest
-from babel.messages.pofile import read_po
 
 from modules.common.i18n import speaking
 from modules.project_management import model
 from modules.project_management.figures import schedule, steering, uncertainty
 from modules.project_management.widgets import EarnedValueDashboard, ScheduleRiskSimulator
 
-PACKAGE = Path(__file__).resolve().parents[2] / "modules" / "project_management"
-CATALOGUE = PACKAGE / "locale" / "fr.po"
 NNBSP = "\u202f"
-FIELD = re.compile(r"\{(\w+)\}")
 
 Task, ThreePoint = model.Task, model.ThreePoint
 TASKS = [
@@ -82,47 +76,6 @@ def network():
 @pytest.fixture(scope="module")
 def orders_file():
     return model.read_orders()
-
-
-# -- the catalogue -------------------------------------------------------------------------------
-
-
-def _messages_in_code() -> dict[str, str]:
-    """Every literal message given to ``_()`` or ``N_()`` in modules/project_management → where."""
-    found = {}
-    for path in sorted(PACKAGE.rglob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("_", "N_") and node.args:
-                first = node.args[0]
-                if isinstance(first, ast.Constant) and isinstance(first.value, str):
-                    found.setdefault(first.value, f"{path.relative_to(PACKAGE)}:{node.lineno}")
-    return found
-
-
-def _catalogue() -> dict[str, str]:
-    with CATALOGUE.open("rb") as source:
-        return {message.id: message.string for message in read_po(source, locale="fr") if message.id}
-
-
-def test_has_every_message_of_module_2_its_french():
-    code, catalogue = _messages_in_code(), _catalogue()
-    assert len(code) > 300
-    missing = {message: where for message, where in code.items() if not catalogue.get(message, "").strip()}
-    assert not missing, f"Messages without French in {CATALOGUE.name}: {missing}"
-
-
-def test_does_every_french_message_keep_the_fields_of_its_english():
-    different = {
-        message: (sorted(set(FIELD.findall(message))), sorted(set(FIELD.findall(french))))
-        for message, french in _catalogue().items()
-        if set(FIELD.findall(message)) != set(FIELD.findall(french))
-    }
-    assert not different
-
-
-def test_is_every_entry_of_the_catalogue_still_said_by_the_code():
-    unused = set(_catalogue()) - set(_messages_in_code())
-    assert not unused, f"Entries of {CATALOGUE.name} the code no longer says: {sorted(unused)}"
 
 
 # -- the simulations -----------------------------------------------------------------------------

@@ -1,27 +1,21 @@
-"""Does Module 3 speak French to a French learner, and is every message of its code in its catalogue?
+"""Does Module 3 speak French to a French learner?
 
-The first tests build each widget and each figure of Module 3 under ``speaking("fr")`` and read
-what a learner would see: titles, axis labels, legends, controls, verdicts after a control
-changes, alt texts, captions and table headers, with numbers and dates written the French way
-(``6,7 ans``, ``33 %``, ``jeu. 15 juil. 2021``). The last tests compare the code with the
-catalogue: every ``_()`` and ``N_()`` message that Babel's extractor finds in
-``modules/smart_towns`` must have a French translation, with the same ``{fields}``, in
-``modules/smart_towns/locale/fr.po``; and no catalogue entry may be left that no code uses. A
-message added to the code without its French fails here.
+The tests build each widget and each figure of Module 3 under ``speaking("fr")`` and read what a
+learner would see: titles, axis labels, legends, controls, verdicts after a control changes, alt
+texts, captions and table headers, with numbers and dates written the French way (``6,7 ans``,
+``33 %``, ``jeu. 15 juil. 2021``). Whether every message of the code has its French in
+``modules/smart_towns/locale/fr.po`` is checked, for every catalogue of the course, by
+``tests/common/test_catalogues.py``.
 """
 
 from __future__ import annotations
 
-import ast
 import html
 import re
-from pathlib import Path
 
 import pandas as pd
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from babel.messages.extract import extract_from_dir
-from babel.messages.pofile import read_po
 
 from modules.common.formatting import NARROW_NBSP
 from modules.common.i18n import language, speaking, translator
@@ -29,10 +23,6 @@ from modules.smart_towns import model
 from modules.smart_towns.figures import investment, overview, sensors
 from modules.smart_towns.widgets import CounterExplorer, LightingSimulator, MaturityAssessment
 
-ROOT = Path(__file__).resolve().parents[2]
-PACKAGE = ROOT / "modules" / "smart_towns"
-CATALOGUE = PACKAGE / "locale" / "fr.po"
-FIELD = re.compile(r"\{(\w*)[^{}]*\}")
 TOTALS = ("daladier_bikes", "daladier_pedestrians", "limbert")
 
 
@@ -328,77 +318,3 @@ def test_does_english_stay_the_default(counts):
     assert model.channel("daladier_pedestrians").shown_label == "Pont Daladier, pedestrians (total)"
     assert model.anomaly_rule() == model.ANOMALY_RULE
     assert sensors.day_label("2021-07-15") == "Thu 15 Jul 2021"
-
-
-# -- the catalogue ------------------------------------------------------------------------------
-
-
-def extracted() -> set[str]:
-    """The messages of ``modules/smart_towns`` (``_()`` and ``N_()``), as Babel's extractor finds them."""
-    found = set()
-    for _filename, _lineno, message, _comments, _context in extract_from_dir(
-        PACKAGE, method_map=[("**.py", "python")], keywords={"_": None, "N_": None}
-    ):
-        message = message[0] if isinstance(message, tuple) else message
-        if message:
-            found.add(message)
-    return found
-
-
-def catalogue():
-    with CATALOGUE.open("rb") as source:
-        return read_po(source, locale="fr")
-
-
-def test_does_every_module_of_the_package_read_this_catalogue():
-    for path in PACKAGE.rglob("*.py"):
-        source = path.read_text(encoding="utf-8")
-        if "translator(__name__)" in source:
-            name = ".".join(path.relative_to(ROOT).with_suffix("").parts)
-            __import__(name)
-            assert translator(name).catalogue_folder == PACKAGE, f"{name} reads another catalogue"
-
-
-def test_does_every_message_of_the_code_have_its_french():
-    assert CATALOGUE.exists(), f"{CATALOGUE.relative_to(ROOT)} is missing"
-    translated = {entry.id: entry.string for entry in catalogue() if entry.id}
-    missing = sorted(message for message in extracted() if not translated.get(message))
-    assert not missing, f"{CATALOGUE.relative_to(ROOT)} has no French for: {missing}"
-
-
-def test_do_the_french_messages_keep_the_same_fields():
-    for entry in catalogue():
-        if entry.id:
-            assert set(FIELD.findall(entry.id)) == set(FIELD.findall(entry.string)), (
-                f"{entry.id!r} and its French {entry.string!r} fill different {{fields}}"
-            )
-
-
-def test_does_every_catalogue_entry_belong_to_the_code():
-    messages = extracted()
-    unused = sorted(entry.id for entry in catalogue() if entry.id and entry.id not in messages)
-    assert not unused, f"{CATALOGUE.relative_to(ROOT)} has entries that no code uses any more: {unused}"
-
-
-def test_is_the_catalogue_a_clean_utf8_gettext_file():
-    text = CATALOGUE.read_text(encoding="utf-8")
-    assert "charset=utf-8" in text
-    entries = [entry for entry in catalogue() if entry.id]
-    assert not [entry.id for entry in entries if entry.fuzzy], "fuzzy entries are not used: translate or remove them"
-    assert len({entry.id for entry in entries}) == len(entries)
-
-
-def test_is_no_message_hidden_from_the_extractor():
-    """A literal ``_("…")`` nested in another ``_()`` call, or written in an f-string, escapes Babel's extractor."""
-    hidden = []
-    for path in PACKAGE.rglob("*.py"):
-        source = path.read_text(encoding="utf-8")
-        if re.search(r"""f(["']).*\{[^}]*\b_\((["'])""", source):
-            hidden.append(f"{path.relative_to(ROOT)}: _() inside an f-string")
-        for node in ast.walk(ast.parse(source)):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("_", "N_"):
-                for inner in ast.walk(node):
-                    if (inner is not node and isinstance(inner, ast.Call) and getattr(inner.func, "id", None) in ("_", "N_")
-                            and inner.args and isinstance(inner.args[0], ast.Constant)):
-                        hidden.append(f"{path.relative_to(ROOT)}:{inner.lineno}: {inner.args[0].value[:40]!r} nested in _()")
-    assert not hidden, "Babel's extractor cannot see these messages; move them out: " + "; ".join(hidden)

@@ -250,8 +250,8 @@ def _rows(text: str, separator: str, limit: int | None = None):
     """Yield (first line number, fields) for each record; a quoted field may span several lines."""
     reader = csv.reader(io.StringIO(text), delimiter=separator, quotechar='"')
     start = 1
-    for count, row in enumerate(reader):
-        if limit is not None and count >= limit:
+    for index, row in enumerate(reader):
+        if limit is not None and index >= limit:
             return
         yield start, row
         start = reader.line_num + 1

@@ -173,15 +173,18 @@ class MetadataExplorer:
                 + html.escape(_("(weight {weight}): {why}.", weight=field.weight, why=_(field.why))) + "</li>"
                 for field in missing
             )
-            parts.append(f"<p>{html.escape(_('Missing, and what a reuser loses:'))}</p><ul>{items}</ul>")
+            missing_words = _("Missing, and what a reuser loses:")
+            parts.append(f"<p>{html.escape(missing_words)}</p><ul>{items}</ul>")
         else:
-            parts.append(f"<p>{html.escape(_('Every field the score counts is filled.'))}</p>")
+            complete_words = _("Every field the score counts is filled.")
+            parts.append(f"<p>{html.escape(complete_words)}</p>")
         stars = _("({stars} of 5). Next step: {step}", stars=rating.stars, step=rating.next_step)
-        parts.append(f"<p><b>{html.escape(_('Five stars:'))}</b> {rating} {html.escape(stars)}</p>")
+        stars_title, dcat_title, rule_title = _("Five stars:"), _("DCAT-AP:"), _("The rule.")
+        parts.append(f"<p><b>{html.escape(stars_title)}</b> {rating} {html.escape(stars)}</p>")
         if row["dcat_error"]:
-            parts.append(f"<p><b>{html.escape(_('DCAT-AP:'))}</b> {html.escape(row['dcat_error'])}</p>")
+            parts.append(f"<p><b>{html.escape(dcat_title)}</b> {html.escape(row['dcat_error'])}</p>")
         else:
-            parts.append(f"<p><b>{html.escape(_('DCAT-AP:'))}</b> " + html.escape(_(
-                "a valid description can be built from this record (title, description and an access URL).")) + "</p>")
-        parts.append(f"<p><b>{html.escape(_('The rule.'))}</b> {html.escape(model.completeness_rule())}</p>")
+            valid = _("a valid description can be built from this record (title, description and an access URL).")
+            parts.append(f"<p><b>{html.escape(dcat_title)}</b> {html.escape(valid)}</p>")
+        parts.append(f"<p><b>{html.escape(rule_title)}</b> {html.escape(model.completeness_rule())}</p>")
         self.verdict.value = "".join(parts)

@@ -227,6 +227,7 @@ class PublishSimulator:
         target = _("Target: k ≥ {k} and an information loss of at most {max_loss}.",
                    k=count(self.k_target), max_loss=percent(self.max_loss, 0))
         caveat = _("k-anonymity alone does not make data anonymous: look at ℓ, and at what else someone may know.")
-        body += (f"<p><b>{html.escape(_('The rules.'))}</b> {html.escape(target)} "
+        rules_title = _("The rules.")
+        body += (f"<p><b>{html.escape(rules_title)}</b> {html.escape(target)} "
                  f"{html.escape(model.loss_rule())} {html.escape(caveat)}</p>")
         self.verdict.value = body

@@ -73,10 +73,9 @@ class EarnedValue:
     ac: float
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "bac", _check_euros(_(AMOUNT_LABELS["bac"]), self.bac, positive=True))
-        object.__setattr__(self, "pv", _check_euros(_(AMOUNT_LABELS["pv"]), self.pv))
-        object.__setattr__(self, "ev", _check_euros(_(AMOUNT_LABELS["ev"]), self.ev))
-        object.__setattr__(self, "ac", _check_euros(_(AMOUNT_LABELS["ac"]), self.ac))
+        for name in ("bac", "pv", "ev", "ac"):
+            label = AMOUNT_LABELS[name]  # translated where it is shown (a constant marked with N_)
+            object.__setattr__(self, name, _check_euros(_(label), getattr(self, name), positive=name == "bac"))
         if self.pv > self.bac * (1 + 1e-12):
             raise ValueError(_(
                 "pv ({pv}) is larger than bac ({bac}): the plan cannot schedule more "
@@ -237,7 +236,8 @@ def planned_curve(bac: float, periods: int) -> pd.Series:
     Spending starts slowly, peaks mid-project and tails off, modelled by the smooth step
     ``bac × (3t² − 2t³)`` with ``t = period / periods``. Use it when a real plan is not at hand.
     """
-    bac = _check_euros(_(AMOUNT_LABELS["bac"]), bac, positive=True)
+    label = AMOUNT_LABELS["bac"]  # translated where it is shown (a constant marked with N_)
+    bac = _check_euros(_(label), bac, positive=True)
     if isinstance(periods, bool) or not isinstance(periods, (int, np.integer)) or periods < 1:
         raise ValueError(_("periods is {periods}: give a whole number of periods (months, weeks), 1 or more.", periods=repr(periods)))
     t = np.arange(periods + 1) / periods
@@ -256,7 +256,8 @@ def earned_value_curve(
     period; ``earned`` and ``actual`` may cover only the dates reported so far (later rows are NaN).
     Columns: ``pv``, ``ev``, ``ac``, ``cv``, ``sv``, ``cpi``, ``spi``, ``eac`` (NaN where undefined).
     """
-    bac = _check_euros(_(AMOUNT_LABELS["bac"]), bac, positive=True)
+    label = AMOUNT_LABELS["bac"]
+    bac = _check_euros(_(label), bac, positive=True)
     if not isinstance(planned, pd.Series) or planned.empty:
         raise ValueError(_("planned must be a non-empty pandas Series of cumulative planned value (€) by date."))
     frame = pd.DataFrame({"pv": planned.astype(float)})

@@ -341,6 +341,6 @@ def as_date(day) -> dt.date:
 
 
 def _date(day) -> str:
-    """A day in a message: ``2021-03-01`` in English (as before), ``1 mars 2021`` in French."""
+    """A day in a message: ``2021-03-01`` in English (as before), ``1er mars 2021`` in French."""
     day = pd.Timestamp(day).date()
     return format_date(day) if language() == "fr" else str(day)

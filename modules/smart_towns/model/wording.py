@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 from babel.dates import format_date as _babel_date
 
-from modules.common.formatting import format_number, format_percent
+from modules.common.formatting import format_date, format_number, format_percent
 from modules.common.i18n import language, translator
 
 _ = translator(__name__)
@@ -95,7 +95,7 @@ def long_day(day) -> str:
     """``2017-06-27`` → ``'27 June 2017'`` (``'27 juin 2017'`` in French)."""
     day = pd.Timestamp(day)
     if french():
-        return _babel_date(day.date(), format="d MMMM y", locale=_locale())
+        return format_date(day.date())
     return f"{day.day} {day:%B %Y}"
 
 
