@@ -141,7 +141,9 @@ def chooser_page() -> str:
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         "<title>Local governance, smart towns and open government · Gouvernance locale, villes intelligentes et gouvernement ouvert</title>"
-        f"{alternates}<script>{script}</script></head>"
+        f"{alternates}<script>{script}</script>"
+        # Without a script, the English edition (a link to each edition is on the page too).
+        f'<noscript><meta http-equiv="refresh" content="0; url={html.escape(links["en"], quote=True)}"></noscript></head>'
         "<body><main><h1>Local governance, smart towns and open government</h1>"
         f'<p>Choose your language · <span lang="fr">Choisissez votre langue</span></p><ul>{items}</ul></main></body></html>\n'
     )

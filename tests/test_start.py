@@ -69,11 +69,15 @@ def test_make_start_serves_the_site_and_jupyterlab_then_stops_on_ctrl_c(tool_env
 
         with urllib.request.urlopen(f"http://127.0.0.1:{site_port}/", timeout=10) as response:
             redirect = response.read().decode("utf-8")
-        home_path = re.search(r'url=([^"]+)"', redirect).group(1)  # the site's root sends to its home page
+        # The site's root sends a browser to its home page in the browser's language (English without a script).
+        home_path = re.search(r'url=([^"]+)"', redirect).group(1)
         with urllib.request.urlopen(f"http://127.0.0.1:{site_port}/{home_path}", timeout=10) as response:
             home = response.read().decode("utf-8")
         assert "Local governance, smart towns and open government" in home
         assert "Communal budgeting" in home
+        french_path = json.loads(re.search(r"var links=(\{.*?\});", redirect).group(1))["fr"]
+        with urllib.request.urlopen(f"http://127.0.0.1:{site_port}/{french_path}", timeout=10) as response:
+            assert "Gouvernance locale, villes intelligentes et gouvernement ouvert" in response.read().decode("utf-8")
 
         token = lab.group(2)
         request = urllib.request.Request(f"http://127.0.0.1:{lab_port}/api/status",

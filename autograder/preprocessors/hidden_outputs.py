@@ -139,9 +139,9 @@ class ClearHiddenOutputs(NbGraderPreprocessor):
     def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
         """Replace the outputs, in the language of the notebook (:func:`autograder.messages.notebook_language`)."""
         with speaking(notebook_language(nb)):
-            return self._preprocess(nb, resources)
+            return self._replace_outputs(nb, resources)
 
-    def _preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
+    def _replace_outputs(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
         code = [cell for cell in nb.cells if cell.cell_type == "code"]
         first_hidden = next((index for index, cell in enumerate(code) if self.begin_test_delimeter in cell.source), None)
         if first_hidden is None:

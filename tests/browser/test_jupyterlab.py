@@ -272,11 +272,13 @@ def test_can_a_learner_fetch_an_exercise_from_the_assignment_list(learner_lab, l
     page.goto(learner_lab.url("lab?reset"))
     page.wait_for_selector(".lm-MenuBar-itemLabel", timeout=60_000)
     click_menu(page, "Nbgrader", "Assignment List")
-    released = page.locator("#released_assignments_list .list_item", has_text=ASSIGNMENT)
+    # Exactly this assignment: its French edition (budgeting_01_fr) is released too.
+    exactly = page.locator(".item_name", has_text=re.compile(rf"^\s*{ASSIGNMENT}\s*$"))
+    released = page.locator("#released_assignments_list .list_item", has=exactly)
     released.wait_for(timeout=60_000)
     page.screenshot(path=str(screenshots / "jupyterlab-assignment-list.png"))
     released.get_by_role("button", name="Fetch").click()
-    fetched = page.locator("#fetched_assignments_list .list_item", has_text=ASSIGNMENT)
+    fetched = page.locator("#fetched_assignments_list .list_item", has=exactly)
     fetched.first.wait_for(timeout=60_000)
     notebook = learner_lab.root / "my_exercises" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
     assert notebook.exists(), f"fetching did not write {notebook.relative_to(learner_lab.root)}"
